@@ -1,0 +1,7 @@
+"""API routes: /api/v1/o/<org_slug>/... for tenant data, /api/v1/... for the user's own."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("organizations.api_urls")),
+]

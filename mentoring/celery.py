@@ -1,0 +1,22 @@
+"""The Celery app. Tasks live in each app's tasks.py and are found by autodiscovery.
+
+Beat schedules live here, in code, so there is exactly one place that says what runs when.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+
+app = Celery("mentoring")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Later issues add their periodic jobs (reminders, nightly rollups) here.
+app.conf.beat_schedule = {
+    "expire-stale-invitations": {
+        "task": "organizations.tasks.expire_invitations_task",
+        "schedule": 60 * 60,
+    },
+}

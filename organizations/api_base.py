@@ -1,0 +1,86 @@
+"""Base classes every tenant API endpoint builds on.
+
+`TenantViewSet` owns `get_queryset`: it resolves the organization from the URL, checks the
+membership (and that an API token belongs to this organization) and scopes the queryset with
+`for_org`. Subclasses refine the scoped queryset in `refine_queryset`; overriding
+`get_queryset` is refused at class creation, so scoping cannot be forgotten or bypassed.
+"""
+
+from django.http import Http404
+from rest_framework import serializers, viewsets
+
+from .models import ApiToken
+from .permissions import Action
+from .scoping import NOT_FOUND_MESSAGE, require, resolve_organization
+
+
+class TenantViewSetMixin:
+    read_action: Action | None = Action.ORG_VIEW
+    write_action: Action | None = None
+    organization = None
+    membership = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(f"{cls.__name__} must refine refine_queryset(), not override get_queryset()")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        organization, membership = resolve_organization(request.user, kwargs.get("org_slug"))
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        if token is not None and token.organization_id != organization.pk:
+            # A token is scoped to one organization; elsewhere it sees nothing at all.
+            raise Http404(NOT_FOUND_MESSAGE)
+        self.organization, self.membership = organization, membership
+        request.organization, request.membership = organization, membership
+        safe = request.method in ("GET", "HEAD", "OPTIONS")
+        require(membership, self.read_action if safe else (self.write_action or _DENY))
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        if self.organization is None:
+            raise Http404(NOT_FOUND_MESSAGE)
+        return self.refine_queryset(self.queryset.all().for_org(self.organization))
+
+    def refine_queryset(self, queryset):
+        return queryset
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["organization"] = self.organization
+        context["membership"] = self.membership
+        return context
+
+    def perform_create(self, serializer):
+        serializer.save(organization=self.organization)
+
+
+class _Deny(str):
+    """An action no role holds: a viewset without write_action is read-only for everyone."""
+
+
+_DENY = _Deny("deny")
+
+
+class TenantModelViewSet(TenantViewSetMixin, viewsets.ModelViewSet):
+    pass
+
+
+class TenantReadOnlyViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class TenantPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key in a request body, looked up only inside the request's organization.
+
+    Another organization's id fails exactly like an id that does not exist.
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        organization = self.context.get("organization")
+        if organization is None:
+            return queryset.none()
+        return queryset.for_org(organization)
