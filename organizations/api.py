@@ -95,7 +95,9 @@ class MembershipViewSet(
 
     def perform_destroy(self, instance):
         _translate(
-            lambda: services.membership_remove(organization=self.organization, actor=self.membership, membership=instance)
+            lambda: services.membership_remove(
+                organization=self.organization, actor=self.membership, membership=instance
+            )
         )
 
 
@@ -128,7 +130,10 @@ class InvitationViewSet(
         data = serializer.validated_data
         serializer.instance = _translate(
             lambda: services.invitation_create(
-                organization=self.organization, actor=self.membership, email=data["email"], role=data.get("role", Role.MEMBER)
+                organization=self.organization,
+                actor=self.membership,
+                email=data["email"],
+                role=data.get("role", Role.MEMBER),
             )
         )
 
@@ -142,9 +147,26 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "id", "external_id", "name", "email", "department", "team", "title", "level", "manager",
-            "location", "time_zone", "languages", "hire_date", "exit_date", "exit_reason",
-            "last_promotion_date", "custom_attributes", "user", "created_at", "updated_at",
+            "id",
+            "external_id",
+            "name",
+            "email",
+            "department",
+            "team",
+            "title",
+            "level",
+            "manager",
+            "location",
+            "time_zone",
+            "languages",
+            "hire_date",
+            "exit_date",
+            "exit_reason",
+            "last_promotion_date",
+            "custom_attributes",
+            "user",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["id", "user", "created_at", "updated_at"]
 
@@ -172,16 +194,37 @@ class PeopleImportSerializer(serializers.ModelSerializer):
     class Meta:
         model = PeopleImport
         fields = [
-            "id", "file", "file_name", "status", "progress", "import_valid_rows", "summary",
-            "rejected_rows", "error", "created_at", "applied_at",
+            "id",
+            "file",
+            "file_name",
+            "status",
+            "progress",
+            "import_valid_rows",
+            "summary",
+            "rejected_rows",
+            "error",
+            "created_at",
+            "applied_at",
         ]
         read_only_fields = [
-            "id", "file_name", "status", "progress", "summary", "rejected_rows", "error", "created_at", "applied_at",
+            "id",
+            "file_name",
+            "status",
+            "progress",
+            "summary",
+            "rejected_rows",
+            "error",
+            "created_at",
+            "applied_at",
         ]
 
 
 class PeopleImportViewSet(
-    TenantViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    TenantViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Upload a directory CSV for a dry run; POST .../apply/ applies it (filled in by the import module)."""
 

@@ -16,12 +16,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Malformed Authorization header.")
         raw_key = header[1].decode(errors="replace")
-        token = (
-            ApiToken.objects.active()
-            .select_related("user")
-            .filter(key_hash=ApiToken.hash_key(raw_key))
-            .first()
-        )
+        token = ApiToken.objects.active().select_related("user").filter(key_hash=ApiToken.hash_key(raw_key)).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()

@@ -159,8 +159,20 @@ class Person(TenantModel):
     # Fields whose every change is written to PersonChange: the directory is the ground truth
     # for retention and promotion analysis, so history must survive later imports.
     TRACKED_FIELDS = (
-        "name", "email", "department", "team", "title", "level", "manager_id", "location",
-        "time_zone", "languages", "hire_date", "exit_date", "exit_reason", "last_promotion_date",
+        "name",
+        "email",
+        "department",
+        "team",
+        "title",
+        "level",
+        "manager_id",
+        "location",
+        "time_zone",
+        "languages",
+        "hire_date",
+        "exit_date",
+        "exit_reason",
+        "last_promotion_date",
         "custom_attributes",
     )
 

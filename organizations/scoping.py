@@ -26,11 +26,7 @@ def resolve_organization(user, slug):
     """Return (organization, membership) for a member; raise Http404 for anyone else."""
     if not user or not user.is_authenticated:
         raise Http404(NOT_FOUND_MESSAGE)
-    membership = (
-        Membership.objects.select_related("organization")
-        .filter(organization__slug=slug, user=user)
-        .first()
-    )
+    membership = Membership.objects.select_related("organization").filter(organization__slug=slug, user=user).first()
     if membership is None:
         raise Http404(NOT_FOUND_MESSAGE)
     return membership.organization, membership

@@ -87,9 +87,7 @@ def invitation_create(*, organization, actor, email, role=Role.MEMBER):
         raise PermissionDenied("Your role does not allow inviting with this role.")
     email = get_user_model().objects.normalize_email(email).lower()
     with transaction.atomic():
-        invitation = Invitation.objects.create(
-            organization=organization, email=email, role=role, invited_by=actor.user
-        )
+        invitation = Invitation.objects.create(organization=organization, email=email, role=role, invited_by=actor.user)
         transaction.on_commit(lambda: send_invitation_email(invitation))
     return invitation
 
@@ -143,9 +141,9 @@ def person_link_user(*, user):
     org_ids = Membership.objects.filter(user=user).values_list("organization_id", flat=True)
     linked = 0
     for email in emails:
-        linked += Person.objects.filter(
-            organization_id__in=org_ids, email__iexact=email, user__isnull=True
-        ).update(user=user)
+        linked += Person.objects.filter(organization_id__in=org_ids, email__iexact=email, user__isnull=True).update(
+            user=user
+        )
     return linked
 
 

@@ -7,7 +7,9 @@ from .models import Invitation
 @shared_task
 def expire_invitations_task():
     """Housekeeping: count invitations that expired unused (they are already unusable)."""
-    return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now()).count()
+    return Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now()
+    ).count()
 
 
 @shared_task

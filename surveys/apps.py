@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class SurveysConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'surveys'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "surveys"

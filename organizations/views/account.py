@@ -32,8 +32,8 @@ def home(request):
 
 
 def org_list(request):
-    memberships = Membership.objects.filter(user=request.user).select_related("organization").order_by(
-        "organization__name"
+    memberships = (
+        Membership.objects.filter(user=request.user).select_related("organization").order_by("organization__name")
     )
     return render(request, "organizations/org_list.html", {"memberships": memberships})
 
