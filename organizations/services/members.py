@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import ApiToken, Invitation, Membership, Organization, Person, Role
-from .permissions import can_assign_role, can_change_member
+from ..models import ApiToken, Invitation, Membership, Organization, Person, Role
+from ..permissions import can_assign_role, can_change_member
 
 INVITATION_SALT = "tandem.invitation"
 
@@ -81,7 +81,7 @@ def invitation_from_token(token):
 
 def invitation_create(*, organization, actor, email, role=Role.MEMBER):
     """Invite someone by email; sends the email after the row is committed."""
-    from .emails import send_invitation_email
+    from ..emails import send_invitation_email
 
     if not can_assign_role(actor, role):
         raise PermissionDenied("Your role does not allow inviting with this role.")
