@@ -1,53 +1,71 @@
 """REST API for organizations, members, invitations and the people directory."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import OuterRef, Subquery
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from . import services
 from .api_base import TenantModelViewSet, TenantPrimaryKeyRelatedField, TenantViewSetMixin
-from .models import Invitation, Membership, Organization, PeopleImport, Person, Role
+from .models import ApiToken, Invitation, Membership, Organization, PeopleImport, Person, PersonChange, Role
 from .permissions import Action
+
+INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"]
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    role = serializers.SerializerMethodField()
+    role = serializers.SerializerMethodField(help_text="The caller's role in this organization.")
 
     class Meta:
         model = Organization
         fields = ["id", "name", "slug", "time_zone", "locale", "brand_colour", "created_at", "role"]
 
-    def get_role(self, obj) -> str | None:
+    @extend_schema_field(serializers.ChoiceField(choices=Role.choices))
+    def get_role(self, obj) -> str:
         membership = self.context.get("membership")
-        return membership.role if membership else None
+        if membership is not None and membership.organization_id == obj.pk:
+            return membership.role
+        return obj.my_role
 
 
 class MyOrganizationsView(generics.ListAPIView):
     """Organizations the caller belongs to (with a token: only the token's organization)."""
 
     serializer_class = OrganizationSerializer
+    queryset = Organization.objects.none()
+    filter_backends = []
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Organization.objects.none()
         memberships = Membership.objects.filter(user=self.request.user)
         token = self.request.auth
-        if getattr(token, "organization_id", None):
+        if isinstance(token, ApiToken):
             memberships = memberships.filter(organization_id=token.organization_id)
-        return Organization.objects.filter(pk__in=memberships.values("organization_id")).order_by("name")
+        own_role = memberships.filter(organization_id=OuterRef("pk")).values("role")[:1]
+        return (
+            Organization.objects.filter(pk__in=memberships.values("organization_id"))
+            .annotate(my_role=Subquery(own_role))
+            .order_by("name", "pk")
+        )
 
 
-class OrganizationDetailView(TenantViewSetMixin, generics.GenericAPIView):
+class OrganizationDetailView(TenantViewSetMixin, generics.RetrieveAPIView):
     """The organization in the URL, with the caller's role in it."""
 
     serializer_class = OrganizationSerializer
+    # Never listed: the one organization comes from the URL, already resolved and checked.
     queryset = Organization.objects.none()
+    filter_backends = []
 
-    def get(self, request, *args, **kwargs):
-        return Response(self.get_serializer(self.organization).data)
-
-    def refine_queryset(self, queryset):  # pragma: no cover - not list-based
-        return queryset
+    def get_object(self):
+        return self.organization
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -55,20 +73,29 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "email", "role", "created_at"]
-        read_only_fields = ["id", "email", "created_at"]
+        fields = ["id", "user", "email", "role", "created_at"]
+        read_only_fields = ["id", "user", "email", "created_at"]
 
 
-def _translate(call):
-    """Run a service call, turning its Django errors into API errors."""
+def _translate(call, *, field=None):
+    """Run a service call, turning its Django errors into API errors; a bare message is about `field`."""
     try:
         return call()
     except DjangoPermissionDenied as error:
         raise PermissionDenied(str(error)) from error
     except DjangoValidationError as error:
-        raise ValidationError({"role": error.messages}) from error
+        non_field = api_settings.NON_FIELD_ERRORS_KEY
+        if hasattr(error, "error_dict"):
+            detail = {non_field if k == NON_FIELD_ERRORS else k: v for k, v in error.message_dict.items()}
+        else:
+            detail = {field or non_field: error.messages}
+        raise ValidationError(detail) from error
 
 
+@extend_schema_view(
+    partial_update=extend_schema(description="Change a member's role. Admins cannot change owners."),
+    destroy=extend_schema(description="Remove a member; their API tokens in this organization are revoked."),
+)
 class MembershipViewSet(
     TenantViewSetMixin,
     mixins.ListModelMixin,
@@ -77,6 +104,8 @@ class MembershipViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Members of the organization and their roles."""
+
     queryset = Membership.objects.select_related("user")
     serializer_class = MembershipSerializer
     read_action = Action.MEMBERS_VIEW
@@ -90,26 +119,40 @@ class MembershipViewSet(
         serializer.instance = _translate(
             lambda: services.membership_change_role(
                 organization=self.organization, actor=self.membership, membership=serializer.instance, role=role
-            )
+            ),
+            field="role",
         )
 
     def perform_destroy(self, instance):
+        # The only refusal that is not about permission is "the last owner", a fact of the role.
         _translate(
             lambda: services.membership_remove(
                 organization=self.organization, actor=self.membership, membership=instance
-            )
+            ),
+            field="role",
         )
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=INVITATION_STATUSES, read_only=True)
+    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Invitation
-        fields = ["id", "email", "role", "status", "created_at", "expires_at", "accepted_at"]
-        read_only_fields = ["id", "status", "created_at", "expires_at", "accepted_at"]
+        fields = ["id", "email", "role", "status", "invited_by", "created_at", "expires_at", "accepted_at"]
+        read_only_fields = ["id", "status", "invited_by", "created_at", "expires_at", "accepted_at"]
+
+    def validate_email(self, value):
+        organization = self.context["organization"]
+        if Membership.objects.for_org(organization).filter(user__email__iexact=value).exists():
+            raise ValidationError("This person is already a member.")
+        return value
 
 
+@extend_schema_view(
+    create=extend_schema(description="Invite someone by email; the invitation email is sent at once."),
+    destroy=extend_schema(description="Revoke a pending invitation: its link stops working."),
+)
 class InvitationViewSet(
     TenantViewSetMixin,
     mixins.ListModelMixin,
@@ -120,11 +163,13 @@ class InvitationViewSet(
 ):
     """Invitations; DELETE revokes a pending one."""
 
-    queryset = Invitation.objects.all()
+    queryset = Invitation.objects.select_related("invited_by")
     serializer_class = InvitationSerializer
     read_action = Action.MEMBERS_VIEW
     write_action = Action.MEMBERS_MANAGE
+    filterset_fields = ["role"]
     search_fields = ["email"]
+    ordering_fields = ["created_at", "email"]
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -134,10 +179,13 @@ class InvitationViewSet(
                 actor=self.membership,
                 email=data["email"],
                 role=data.get("role", Role.MEMBER),
-            )
+            ),
+            field="role",
         )
 
     def perform_destroy(self, instance):
+        if instance.accepted_at is not None:
+            raise ValidationError("This invitation was already accepted; remove the member instead.")
         services.invitation_revoke(organization=self.organization, invitation=instance)
 
 
@@ -187,6 +235,28 @@ class PersonViewSet(TenantModelViewSet):
     search_fields = ["name", "email", "external_id", "department", "title"]
     ordering_fields = ["name", "hire_date", "level"]
 
+    # Writes go through the services so every change of a tracked field is kept as history.
+    def perform_create(self, serializer):
+        serializer.instance = _translate(
+            lambda: services.person_create(
+                organization=self.organization,
+                data=serializer.validated_data,
+                source=PersonChange.Source.API,
+                changed_by=self.request.user,
+            )
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = _translate(
+            lambda: services.person_update(
+                organization=self.organization,
+                person=serializer.instance,
+                data=serializer.validated_data,
+                source=PersonChange.Source.API,
+                changed_by=self.request.user,
+            )
+        )
+
 
 class PeopleImportSerializer(serializers.ModelSerializer):
     file = serializers.FileField(write_only=True)
@@ -211,12 +281,26 @@ class PeopleImportSerializer(serializers.ModelSerializer):
             "file_name",
             "status",
             "progress",
+            "import_valid_rows",
             "summary",
             "rejected_rows",
             "error",
             "created_at",
             "applied_at",
         ]
+
+
+class PeopleImportApplySerializer(serializers.Serializer):
+    import_valid_rows = serializers.BooleanField(
+        default=False,
+        help_text="Import the valid rows and skip the rejected ones. Required when any row was rejected.",
+    )
+
+
+class ImportConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "This import cannot be applied now."
 
 
 class PeopleImportViewSet(
@@ -226,12 +310,51 @@ class PeopleImportViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Upload a directory CSV for a dry run; POST .../apply/ applies it (filled in by the import module)."""
+    """Upload a directory CSV (multipart field `file`) for a dry run; POST .../apply/ applies it."""
 
-    queryset = PeopleImport.objects.all()
+    queryset = PeopleImport.objects.defer("content").select_related("uploaded_by")
     serializer_class = PeopleImportSerializer
     read_action = Action.PEOPLE_MANAGE
     write_action = Action.PEOPLE_MANAGE
 
-    def create(self, request, *args, **kwargs):  # replaced by the import module's service call
-        return Response(status=status.HTTP_501_NOT_IMPLEMENTED)
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        people_import = _translate(
+            lambda: services.people_import_create(
+                organization=self.organization,
+                uploaded_by=request.user,
+                file_name=upload.name,
+                content=upload.read(),
+            )
+        )
+        # The dry run ran on commit (eagerly without a broker); otherwise the body says "pending".
+        people_import.refresh_from_db()
+        return Response(self.get_serializer(people_import).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PeopleImportApplySerializer, responses=PeopleImportSerializer)
+    @action(detail=True, methods=["post"])
+    def apply(self, request, *args, **kwargs):
+        """Apply a previewed import, all-or-nothing; 202 while it runs in a worker."""
+        people_import = self.get_object()
+        body = PeopleImportApplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.people_import_start_apply(
+                organization=self.organization,
+                people_import=people_import,
+                import_valid_rows=body.validated_data["import_valid_rows"],
+            )
+        except services.PeopleImportError as error:
+            if error.field:
+                raise ValidationError({error.field: [error.message]}) from error
+            raise ImportConflict(error.message) from error
+        people_import.refresh_from_db()
+        if people_import.status == PeopleImport.Status.PREVIEWED and people_import.error:
+            # Refused when it ran: the directory changed since the preview and a row is now rejected.
+            raise ValidationError({"import_valid_rows": [people_import.error]})
+        running = people_import.status == PeopleImport.Status.APPLYING
+        return Response(
+            self.get_serializer(people_import).data, status=status.HTTP_202_ACCEPTED if running else status.HTTP_200_OK
+        )

@@ -1,21 +1,24 @@
 """Base classes every tenant API endpoint builds on.
 
-`TenantViewSet` owns `get_queryset`: it resolves the organization from the URL, checks the
+`TenantViewSetMixin` owns `get_queryset`: it resolves the organization from the URL, checks the
 membership (and that an API token belongs to this organization) and scopes the queryset with
 `for_org`. Subclasses refine the scoped queryset in `refine_queryset`; overriding
 `get_queryset` is refused at class creation, so scoping cannot be forgotten or bypassed.
 """
 
 from django.http import Http404
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 
 from .models import ApiToken
 from .permissions import Action
 from .scoping import NOT_FOUND_MESSAGE, require, resolve_organization
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 class TenantViewSetMixin:
     read_action: Action | None = Action.ORG_VIEW
+    # None makes the endpoint read-only for every role.
     write_action: Action | None = None
     organization = None
     membership = None
@@ -34,8 +37,12 @@ class TenantViewSetMixin:
             raise Http404(NOT_FOUND_MESSAGE)
         self.organization, self.membership = organization, membership
         request.organization, request.membership = organization, membership
-        safe = request.method in ("GET", "HEAD", "OPTIONS")
-        require(membership, self.read_action if safe else (self.write_action or _DENY))
+        if request.method in SAFE_METHODS:
+            require(membership, self.read_action)
+        elif self.write_action is None:
+            raise exceptions.MethodNotAllowed(request.method)
+        else:
+            require(membership, self.write_action)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -55,13 +62,6 @@ class TenantViewSetMixin:
 
     def perform_create(self, serializer):
         serializer.save(organization=self.organization)
-
-
-class _Deny(str):
-    """An action no role holds: a viewset without write_action is read-only for everyone."""
-
-
-_DENY = _Deny("deny")
 
 
 class TenantModelViewSet(TenantViewSetMixin, viewsets.ModelViewSet):
