@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from mentoring.health import healthz
 from organizations import views as org_views
 
 # Django's admin is for superusers only, and signs in through allauth (rate limits, MFA).
@@ -13,6 +14,7 @@ admin.site.has_permission = lambda request: request.user.is_active and request.u
 
 urlpatterns = [
     path("", org_views.landing, name="landing"),
+    path("healthz", healthz, name="healthz"),
     path("home/", org_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -15,6 +15,18 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(settings):
+    """Tests run tasks eagerly even when CI points the broker at Redis; the real-worker tests
+    in tests/mentoring/test_celery_worker.py use a worker of their own."""
+    from mentoring.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="Acme", slug="acme")
