@@ -64,13 +64,15 @@ def membership_remove(*, organization, actor, membership):
 
 
 def invitation_token(invitation) -> str:
-    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=INVITATION_SALT)
+    # No timestamp in the token: expiry lives on the row, so the same invitation always has
+    # the same link (resent emails match) and revoking or rotating the nonce kills old links.
+    return signing.Signer(salt=INVITATION_SALT).sign_object({"i": invitation.pk, "n": invitation.nonce})
 
 
 def invitation_from_token(token):
     """The pending invitation a token names, or None for a bad, used, revoked or expired token."""
     try:
-        data = signing.loads(token, salt=INVITATION_SALT)
+        data = signing.Signer(salt=INVITATION_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     invitation = Invitation.objects.select_related("organization").filter(pk=data.get("i")).first()
