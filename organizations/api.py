@@ -321,6 +321,7 @@ class PeopleImportViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
+        _translate(lambda: services.people_import_check_size(upload.size))
         people_import = _translate(
             lambda: services.people_import_create(
                 organization=self.organization,

@@ -16,6 +16,16 @@ from .members import (
     person_link_user,
     user_verified_emails,
 )
+from .people import person_change_rows, person_create, person_diff, person_update
+from .people_import import (
+    PeopleImportError,
+    people_import_apply,
+    people_import_check_size,
+    people_import_create,
+    people_import_progress,
+    people_import_start_apply,
+    people_import_validate,
+)
 
 __all__ = [
     "InvitationError",
@@ -32,4 +42,15 @@ __all__ = [
     "organization_update",
     "person_link_user",
     "user_verified_emails",
+    "person_change_rows",
+    "person_create",
+    "person_diff",
+    "person_update",
+    "PeopleImportError",
+    "people_import_apply",
+    "people_import_check_size",
+    "people_import_create",
+    "people_import_progress",
+    "people_import_start_apply",
+    "people_import_validate",
 ]
