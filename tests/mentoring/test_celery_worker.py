@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def worker(redis_available, tmp_path):
             command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
+        _wait_until_ready(process, log_path)
         yield queue, process, log_path
     finally:
         if process.poll() is None:
@@ -60,6 +62,18 @@ def worker(redis_available, tmp_path):
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=15)
         _forget_queue(queue)
+
+
+def _wait_until_ready(process, log_path, timeout=90):
+    """Redis drops a message sent to a queue no worker has bound yet, so wait for the binding."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if " ready." in log_path.read_text():
+            return
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise AssertionError(f"the worker did not become ready; its log:\n{log_path.read_text()}")
 
 
 def _forget_queue(queue):
@@ -74,10 +88,13 @@ def _forget_queue(queue):
         connection.close()
 
 
-def test_worker_runs_a_task_sent_through_redis(worker):
+def test_worker_runs_a_task_sent_through_redis(worker, monkeypatch):
     from celery import Celery
 
     queue, process, log_path = worker
+    # Celery lets the CELERY_BROKER_URL environment variable (set by .ci/run) override the
+    # broker given to the app, so point it at the worker's Redis database too.
+    monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
     # A client of its own: the suite's app runs tasks eagerly when no broker is configured.
     client = Celery("tandem-test-client", broker=REDIS_URL, backend=REDIS_URL)
     client.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"])
