@@ -148,6 +148,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_ADAPTER = "organizations.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "organizations.adapters.user_display"  # people know their email, not the internal username
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tandem"
@@ -231,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # validatorUrl None: Swagger UI would otherwise send the schema to an online validator.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
+    # Several models have a "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PeopleImportStatusEnum": "organizations.models.PeopleImport.Status",
+    },
 }
 
 # --- Celery: JSON only, late acks so a killed worker's task is redelivered ---

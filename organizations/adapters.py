@@ -2,6 +2,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
 
+def user_display(user):
+    return user.email or user.get_username()
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         return super().get_login_redirect_url(request)

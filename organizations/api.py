@@ -15,6 +15,7 @@ from . import services
 from .api_base import TenantModelViewSet, TenantPrimaryKeyRelatedField, TenantViewSetMixin
 from .models import ApiToken, Invitation, Membership, Organization, PeopleImport, Person, PersonChange, Role
 from .permissions import Action
+from .services.people import EDITABLE_FIELDS as EDITABLE_PERSON_FIELDS
 
 INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"]
 
@@ -194,28 +195,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "id",
-            "external_id",
-            "name",
-            "email",
-            "department",
-            "team",
-            "title",
-            "level",
-            "manager",
-            "location",
-            "time_zone",
-            "languages",
-            "hire_date",
-            "exit_date",
-            "exit_reason",
-            "last_promotion_date",
-            "custom_attributes",
-            "user",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *EDITABLE_PERSON_FIELDS, "user", "created_at", "updated_at"]
         read_only_fields = ["id", "user", "created_at", "updated_at"]
 
     def validate(self, attrs):
@@ -303,6 +283,13 @@ class ImportConflict(APIException):
     default_detail = "This import cannot be applied now."
 
 
+class PeopleImportSummarySerializer(PeopleImportSerializer):
+    """The list leaves out rejected rows, which can run to thousands per import; GET one for them."""
+
+    class Meta(PeopleImportSerializer.Meta):
+        fields = [f for f in PeopleImportSerializer.Meta.fields if f != "rejected_rows"]
+
+
 class PeopleImportViewSet(
     TenantViewSetMixin,
     mixins.ListModelMixin,
@@ -316,6 +303,12 @@ class PeopleImportViewSet(
     serializer_class = PeopleImportSerializer
     read_action = Action.PEOPLE_MANAGE
     write_action = Action.PEOPLE_MANAGE
+
+    def get_serializer_class(self):
+        return PeopleImportSummarySerializer if self.action == "list" else PeopleImportSerializer
+
+    def refine_queryset(self, queryset):
+        return queryset.defer("rejected_rows") if self.action == "list" else queryset
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

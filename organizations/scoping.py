@@ -42,7 +42,8 @@ def get_for_org_or_404(queryset_or_model, organization, **lookup):
 def _bind(request, organization, membership):
     request.organization = organization
     request.membership = membership
-    if hasattr(request, "session"):
+    # Only a change is written: an unchanged session costs no UPDATE per page.
+    if hasattr(request, "session") and request.session.get(SESSION_LAST_ORG) != organization.slug:
         request.session[SESSION_LAST_ORG] = organization.slug
 
 

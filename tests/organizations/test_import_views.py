@@ -270,3 +270,24 @@ def test_an_oversized_upload_is_refused_before_it_is_read(admin_client, org, mon
     assert response.status_code == 400
     assert "larger than" in response.content.decode()
     assert not PeopleImport.objects.for_org(org).exists()
+
+
+def test_the_api_list_leaves_out_rejected_rows_but_the_detail_has_them(org, admin_user):
+    from rest_framework.test import APIClient
+
+    from organizations.services import people_import_create
+
+    people_import_create(
+        organization=org,
+        uploaded_by=admin_user,
+        file_name="p.csv",
+        content=b"name,email\n,bad\nAda,ada@example.com\n",
+        defer=False,
+    )
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    listed = client.get(f"/api/v1/o/{org.slug}/people-imports/").json()["results"][0]
+    assert "rejected_rows" not in listed
+    assert listed["summary"]["rejected"] == 1
+    detail = client.get(f"/api/v1/o/{org.slug}/people-imports/{listed['id']}/").json()
+    assert detail["rejected_rows"][0]["line"] == 2
