@@ -13,10 +13,13 @@ import secrets
 import time
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from organizations.models import Organization, PersonChange
+from organizations.models import Membership, Organization, Person, PersonChange, Role
 from organizations.services import people_import_apply, people_import_create
 
 FIRST = [
@@ -207,10 +210,46 @@ class Command(BaseCommand):
             self._run(organization, "re-import with 5% changed", second)
             history = PersonChange.objects.for_org(organization).count()
             self.stdout.write(f"History rows written in total: {history}")
+            self._time_pages(organization)
         finally:
             started = time.perf_counter()
             organization.delete()
             self.stdout.write(f"(throwaway organization deleted in {time.perf_counter() - started:.1f} s)")
+
+    def _time_pages(self, organization, repeat=20):
+        """The directory pages an admin uses, rendered against all the imported people."""
+        user = get_user_model().objects.create_user(
+            username=f"bench-{organization.slug}", email=f"{organization.slug}@bench.example"
+        )
+        try:
+            Membership.objects.create(organization=organization, user=user, role=Role.ADMIN)
+            client = Client()
+            client.force_login(user)
+            person = Person.objects.for_org(organization).filter(reports__isnull=False).first()
+            base = f"/o/{organization.slug}/people/"
+            pages = {
+                "people list, first page": base,
+                "people list, page 500": f"{base}?page=500",
+                "people search 'garcia'": f"{base}?q=garcia",
+                "people, one department, left": f"{base}?department=Sales&status=left",
+                "person detail (with reports)": f"{base}{person.pk}/",
+            }
+            self.stdout.write(
+                f"Pages over {Person.objects.for_org(organization).count()} people ({repeat} requests each):"
+            )
+            for label, url in pages.items():
+                timings = []
+                for _ in range(repeat):
+                    with CaptureQueriesContext(connection) as queries:
+                        started = time.perf_counter()
+                        response = client.get(url, HTTP_HOST="127.0.0.1")
+                        timings.append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, (url, response.status_code)
+                timings.sort()
+                p50, p95 = timings[len(timings) // 2], timings[int(len(timings) * 0.95) - 1]
+                self.stdout.write(f"  {label:32} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {len(queries)} queries")
+        finally:
+            user.delete()
 
     def _run(self, organization, label, content):
         started = time.perf_counter()
