@@ -152,6 +152,7 @@ ACCOUNT_USER_DISPLAY = "organizations.adapters.user_display"  # people know thei
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tandem"
+MFA_TOTP_TOLERANCE = 1  # accept the neighbouring 30-second code: phones drift
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "landing"

@@ -69,15 +69,6 @@ def test_repeated_failed_logins_are_rate_limited(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_totp_setup_is_available_to_every_user(client_for):
-    user = UserFactory()
-    response = client_for(user).get("/accounts/2fa/totp/activate/")
-    # allauth asks for recent re-authentication first, or shows the QR code and secret.
-    assert response.status_code in (200, 302)
-    response = client_for(user).get("/accounts/2fa/")
-    assert response.status_code == 200
-
-
 def test_admin_is_for_superusers_only(client_for):
     staff = UserFactory(is_staff=True)
     superuser = UserFactory(is_staff=True, is_superuser=True)
@@ -121,3 +112,36 @@ def test_records_in_organizations_the_user_does_not_belong_to_are_not_linked(org
 
 def test_user_model_is_djangos(db):
     assert get_user_model()._meta.label == "auth.User"
+
+
+def _current_totp(secret):
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def test_a_user_can_turn_on_totp_and_then_sign_in_needs_the_code(client):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+    user = UserFactory(email="ada@example.com")
+    login(client, "ada@example.com")
+    # Turning on 2FA asks for the password again first.
+    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith("/accounts/reauthenticate/")
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post("/accounts/2fa/totp/activate/", {"code": _current_totp(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+    client.post("/accounts/logout/")
+    response = login(client, "ada@example.com")
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session  # the password alone is not enough
+    client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert "_auth_user_id" not in client.session
+    client.post("/accounts/2fa/authenticate/", {"code": _current_totp(secret)})
+    assert client.session["_auth_user_id"] == str(user.pk)
