@@ -23,7 +23,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	TANDEM_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+	TANDEM_TESTING=1 CACHE_KEY_PREFIX=test-$$$$ $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

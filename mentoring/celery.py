@@ -14,9 +14,4 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Later issues add their periodic jobs (reminders, nightly rollups) here.
-app.conf.beat_schedule = {
-    "expire-stale-invitations": {
-        "task": "organizations.tasks.expire_invitations_task",
-        "schedule": 60 * 60,
-    },
-}
+app.conf.beat_schedule = {}

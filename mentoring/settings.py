@@ -25,7 +25,9 @@ TESTING = env.bool("TANDEM_TESTING", default=False)
 if PRODUCTION:
     # Production must be configured explicitly; a forgotten variable is a startup error,
     # not a silently insecure default.
-    for required in ("SECRET_KEY", "ALLOWED_HOSTS"):
+    # Redis backs the shared cache (login rate limits, import progress) and the broker; a
+    # production server without them would silently rate-limit per process and run jobs inline.
+    for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
         if not env.str(required, default=""):
             raise ImproperlyConfigured(f"{required} must be set when DJANGO_ENV=production")
     SECRET_KEY = env.str("SECRET_KEY")
@@ -113,7 +115,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache backs login rate limits, so it must be shared between processes in production.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Test runs get a prefix of their own so clearing the cache never touches another run.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -164,6 +173,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# At most this many invitations per organization per day: invitations are email sent on a
+# user's say-so, and a cap keeps a hostile sign-up from using Tandem as a spam relay.
+INVITATIONS_PER_DAY = env.int("INVITATIONS_PER_DAY", default=500)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tandem <tandem@localhost>")
 
 LANGUAGE_CODE = "en-us"
@@ -188,8 +200,9 @@ STORAGES = {
     },
 }
 
-# Uploaded directory files can be large (50,000 rows is a few MB).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Uploaded files (directory CSVs) are limited by the import itself; this bounds plain form
+# and JSON bodies, which anyone can send to the login page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
@@ -203,7 +216,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "mentoring.api_pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "organizations.api_filters.TenantFilterBackend",  # django-filter, FK filters scoped to the organization
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -223,6 +236,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Peer mentoring programs: organizations, people, programs, matching and reports.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -4,11 +4,15 @@
 membership (and that an API token belongs to this organization) and scopes the queryset with
 `for_org`. Subclasses refine the scoped queryset in `refine_queryset`; overriding
 `get_queryset` is refused at class creation, so scoping cannot be forgotten or bypassed.
+Their foreign-key query-string filters are scoped by `api_filters.TenantFilterBackend`, the
+default filter backend.
 """
 
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, viewsets
 
+from .api_filters import TenantFilterBackend
 from .models import ApiToken
 from .permissions import Action
 from .scoping import NOT_FOUND_MESSAGE, require, resolve_organization
@@ -27,6 +31,12 @@ class TenantViewSetMixin:
         super().__init_subclass__(**kwargs)
         if "get_queryset" in cls.__dict__:
             raise TypeError(f"{cls.__name__} must refine refine_queryset(), not override get_queryset()")
+        backends = getattr(cls, "filter_backends", ())
+        unscoped = [
+            b for b in backends if issubclass(b, DjangoFilterBackend) and not issubclass(b, TenantFilterBackend)
+        ]
+        if unscoped:
+            raise TypeError(f"{cls.__name__} must filter with TenantFilterBackend, not {unscoped[0].__name__}")
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -1,4 +1,5 @@
 from .permissions import actions_for
+from .selectors import user_memberships
 
 
 def tenancy(request):
@@ -12,5 +13,6 @@ def tenancy(request):
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["my_memberships"] = list(user.memberships.select_related("organization").order_by("organization__name"))
+        # Left unevaluated: only the organization switcher reads it, so other pages cost no query.
+        context["my_memberships"] = user_memberships(user=user)
     return context

@@ -1,25 +1,26 @@
+import secrets
 import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
+from django.db.models import Q
+from django.urls import reverse
 
-from .models import ExitReason, Membership, Organization, Person, Role
+from .logos import HEAD_BYTES, logo_image_type
+from .models import ExitReason, Organization, Person, Role
 from .permissions import can_assign_role
-from .selectors import pending_invitations
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_EXTENSIONS = ["png", "jpg", "jpeg", "gif", "webp"]
-# SVG is left out on purpose: an uploaded SVG can carry script and is served from our origin.
-_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
-def _looks_like_image(upload) -> bool:
-    head = upload.read(12)
+def _image_type(upload):
+    head = upload.read(HEAD_BYTES)
     upload.seek(0)
-    return head.startswith(_IMAGE_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+    return logo_image_type(head)
 
 
 class DateInput(forms.DateInput):
@@ -61,8 +62,12 @@ class OrganizationSettingsForm(forms.ModelForm):
         if logo and hasattr(logo, "content_type"):
             if logo.size > LOGO_MAX_BYTES:
                 raise ValidationError("The logo is larger than 1 MB.")
-            if not _looks_like_image(logo):
+            image_type = _image_type(logo)
+            if image_type is None:
                 raise ValidationError("This file is not a PNG, JPEG, GIF or WebP image.")
+            # A fresh name per upload: the logo's URL is versioned by it (browsers cache it for
+            # long), and the uploader's own file name is nobody's business.
+            logo.name = f"{self.instance.slug}-{secrets.token_hex(6)}.{image_type[1]}"
         return logo
 
     def changes(self) -> dict:
@@ -95,13 +100,8 @@ class InvitationForm(forms.Form):
             "Admins manage people, members and settings."
         )
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if Membership.objects.for_org(self.organization).filter(user__email__iexact=email).exists():
-            raise ValidationError("This person is already a member.")
-        if pending_invitations(organization=self.organization).filter(email__iexact=email).exists():
-            raise ValidationError("This address already has a pending invitation. Re-send it from the list below.")
-        return email
+    # Who may be invited (not a member yet, no pending invitation, the daily cap) is decided by
+    # services.invitation_create; the view puts its errors beside the email field.
 
 
 class PersonFilterForm(forms.Form):
@@ -153,15 +153,135 @@ class AttributesField(forms.JSONField):
         return "" if value in ({}, None, "{}") else super().prepare_value(value)
 
 
-class ManagerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} · {obj.title}" if obj.title else obj.name
+def person_choice_label(person) -> str:
+    """How a picked person reads in a picker's search box (and in its suggestions)."""
+    return f"{person.name} · {person.title}" if person.title else person.name
+
+
+class PersonPickerWidget(forms.MultiWidget):
+    """A search box (`<name>_lookup`) that htmx fills with suggestions, and the chosen id (`<name>`).
+
+    The form sets `search_url` (the organization's org:person-search) and `exclude_pk`. The
+    template sits in the app's templates/ because Django's default form renderer only looks there.
+    """
+
+    template_name = "organizations/widgets/person_picker.html"
+    use_fieldset = False
+
+    def __init__(self, attrs=None):
+        box = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "data-picker-input": ""})
+        super().__init__({"": forms.HiddenInput(), "lookup": box}, attrs)
+        self.search_url = ""
+        self.exclude_pk = None
+
+    def decompress(self, value):
+        # PersonPickerField.prepare_value always hands over [id, text]; anything else is no choice.
+        return [None, ""]
+
+    def id_for_label(self, id_):
+        return f"{id_}_1" if id_ else ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        results_id = f"{context['widget']['attrs'].get('id', name)}_results"
+        box = context["widget"]["subwidgets"][1]
+        box["attrs"].update(
+            {
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-expanded": "false",
+                "aria-controls": results_id,
+                "hx-get": self.search_url,
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{results_id}",
+                "hx-sync": "this:replace",
+            }
+        )
+        if self.exclude_pk is not None:
+            box["attrs"]["hx-vals"] = f'{{"exclude": "{int(self.exclude_pk)}"}}'
+        context["widget"]["results_id"] = results_id
+        return context
+
+
+class PersonPickerField(forms.Field):
+    """One person of the organization, picked by search (with JS) or typed as an ID or email.
+
+    The posted value is [id, text]. The id counts while the text is still the label it was
+    picked with; once the text changes it is resolved on its own: employee ID, email, or a
+    name only one person has. A client posting the id alone (no search box) is taken at its id.
+    """
+
+    widget = PersonPickerWidget
+    default_error_messages = {
+        "invalid_choice": "Select a valid choice. That choice is not one of the available choices.",
+        "not_found": "No one in the directory has this name, employee ID or email.",
+        "ambiguous": "More than one person matches “%(value)s”. Enter their employee ID or email instead.",
+    }
+
+    def __init__(self, *, queryset, **kwargs):
+        super().__init__(**kwargs)
+        self.queryset = queryset
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            raw_id, text = (list(value) + [None, None])[:2]
+            if text is None and raw_id not in self.empty_values:
+                person = self._by_pk(raw_id, strict=False)
+                text = person_choice_label(person) if person else ""
+            return [raw_id, text or ""]
+        if value in self.empty_values:
+            return [None, ""]
+        person = value if isinstance(value, Person) else self._by_pk(value, strict=False)
+        return [person.pk, person_choice_label(person)] if person else [value, ""]
+
+    def clean(self, value):
+        raw_id, text = (list(value) + [None, None])[:2] if isinstance(value, list | tuple) else (value, None)
+        chosen = None if raw_id in self.empty_values else self._by_pk(raw_id)
+        if text is None:
+            person = chosen
+        elif not text.strip():
+            person = None
+        elif chosen is not None and text.strip() in (person_choice_label(chosen), chosen.name):
+            person = chosen
+        else:
+            person = self._by_lookup(text.strip())
+        if person is None and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return person
+
+    def has_changed(self, initial, data):
+        try:
+            person = self.clean(data)
+        except ValidationError:
+            return True
+        return str(getattr(initial, "pk", initial) or "") != str(person.pk if person else "")
+
+    def _by_pk(self, raw_id, strict=True):
+        try:
+            return self.queryset.get(pk=raw_id)
+        except (ValueError, TypeError, Person.DoesNotExist):
+            if strict:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+            return None
+
+    def _by_lookup(self, text):
+        matches = list(self.queryset.filter(Q(external_id=text) | Q(email__iexact=text))[:2])
+        if not matches:
+            matches = list(self.queryset.filter(name__iexact=text)[:2])
+        if not matches:
+            raise ValidationError(self.error_messages["not_found"], code="not_found")
+        if len(matches) > 1:
+            raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
+        return matches[0]
 
 
 class PersonForm(forms.ModelForm):
     languages = LanguagesField(required=False, help_text="Comma-separated, e.g. en, fr.")
-    manager = ManagerChoiceField(
-        queryset=Person.objects.only("id", "name", "title"), required=False, empty_label="— No manager —"
+    # Scoped to the form's organization in __init__; until then it offers nobody.
+    manager = PersonPickerField(
+        queryset=Person.objects.none(),
+        required=False,
+        help_text="Start typing a name and pick from the list, or enter the manager's employee ID or email.",
     )
     custom_attributes = AttributesField(
         required=False,
@@ -205,9 +325,13 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
+        manager = self.fields["manager"]
+        manager.queryset = Person.objects.for_org(organization).only("id", "name", "title")
+        manager.widget.search_url = reverse("org:person-search", args=[organization.slug])
         if self.instance.pk:
             # Nobody manages themselves; deeper cycles are refused by the service.
-            self.fields["manager"].queryset = self.fields["manager"].queryset.exclude(pk=self.instance.pk)
+            manager.queryset = manager.queryset.exclude(pk=self.instance.pk)
+            manager.widget.exclude_pk = self.instance.pk
         self.fields["exit_reason"].choices = [("", "—")] + list(ExitReason.choices)
 
     def clean_custom_attributes(self):

@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -21,9 +22,20 @@ class Role(models.TextChoices):
     LEADER = "leader", "Leader"
     MEMBER = "member", "Member"
 
+    @property
+    def rank(self) -> int:
+        """Higher grants more: member < leader < admin < owner."""
+        return [Role.MEMBER, Role.LEADER, Role.ADMIN, Role.OWNER].index(self)
+
+
+def validate_printable(value):
+    """Names go into email subjects and headers, where a control character is an injection."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValidationError("Use letters, digits and punctuation only, on one line.")
+
 
 class Organization(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_printable])
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=TIME_ZONE_MAX, default="UTC")
     locale = models.CharField(max_length=16, default="en")
@@ -77,9 +89,14 @@ class Invitation(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["organization", "email"], name="invitation_org_email")]
+        indexes = [
+            models.Index(fields=["organization", "email"], name="invitation_org_email"),
+            models.Index(fields=["organization", "created_at"], name="invitation_org_created"),
+        ]
         ordering = ["-created_at"]
 
     @property

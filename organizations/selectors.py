@@ -7,9 +7,15 @@ from operator import and_, or_
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import Invitation, Membership, Person, PersonChange
+from .models import ApiToken, Invitation, Membership, PeopleImport, Person, PersonChange
 
 PERSON_SEARCH_FIELDS = ("name", "email", "department", "external_id")
+PERSON_PICKER_LIMIT = 20
+
+
+def user_memberships(*, user):
+    """The user's own memberships, with their organizations, by organization name (the switcher)."""
+    return Membership.objects.filter(user=user).select_related("organization").order_by("organization__name")
 
 
 def _active_q():
@@ -31,6 +37,20 @@ def person_search(*, organization, query="", department="", status=""):
     elif status == "left":
         people = people.exclude(_active_q())
     return people.order_by("name", "pk")
+
+
+def person_picker_search(*, organization, query, exclude_pk=None, limit=PERSON_PICKER_LIMIT):
+    """The first active people matching `query`, for the search-as-you-type manager picker."""
+    if not query.strip():
+        return Person.objects.none()
+    people = (
+        person_search(organization=organization, query=query, status="active")
+        .select_related(None)
+        .only("id", "name", "title", "department")
+    )
+    if exclude_pk is not None:
+        people = people.exclude(pk=exclude_pk)
+    return people[:limit]
 
 
 def person_departments(*, organization):
@@ -105,8 +125,11 @@ def person_history_count(*, organization, person):
     return PersonChange.objects.for_org(organization).filter(person=person).count()
 
 
-def organization_member_list(*, organization):
-    return Membership.objects.for_org(organization).select_related("user").order_by("user__email")
+def organization_member_list(*, organization, query=""):
+    memberships = Membership.objects.for_org(organization).select_related("user").order_by("user__email")
+    if query:
+        memberships = memberships.filter(user__email__icontains=query)
+    return memberships
 
 
 def pending_invitations(*, organization):
@@ -128,3 +151,15 @@ def organization_overview(*, organization):
         "members": Membership.objects.for_org(organization).count(),
         "pending_invitations": pending_invitations(organization=organization).count(),
     }
+
+
+def people_import_list(*, organization, with_rejected_rows=True):
+    """The organization's directory imports, newest first, without the uploaded file (megabytes
+    that no page needs) and, for lists and progress polls, without the rejected rows either."""
+    imports = PeopleImport.objects.for_org(organization).defer("content").select_related("uploaded_by")
+    return imports if with_rejected_rows else imports.defer("rejected_rows")
+
+
+def user_api_tokens(*, organization, user):
+    """Only the user's own tokens: a colleague's token id answers 404 like a missing one."""
+    return ApiToken.objects.for_org(organization).filter(user=user)

@@ -1,18 +1,33 @@
+import smtplib
 from contextlib import suppress
 
 from celery import shared_task
+from django.db.models import F
 from django.utils import timezone
 
+from .emails import send_invitation_email
 from .models import Invitation, Organization, PeopleImport
 from .services import PeopleImportError, people_import_apply, people_import_validate
 
 
-@shared_task
-def expire_invitations_task():
-    """Housekeeping: count invitations that expired unused (they are already unusable)."""
-    return Invitation.objects.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now()
-    ).count()
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=600,  # well under the broker's one-hour visibility timeout
+    max_retries=5,
+)
+def send_invitation_email_task(organization_id, invitation_id):
+    """Email a pending invitation; an invitation revoked or used meanwhile is not sent."""
+    invitation = (
+        Invitation.objects.for_org(organization_id).select_related("organization").filter(pk=invitation_id).first()
+    )
+    if invitation is None or invitation.status != "pending":
+        return False
+    send_invitation_email(invitation)
+    Invitation.objects.for_org(organization_id).filter(pk=invitation_id).update(
+        send_count=F("send_count") + 1, last_sent_at=timezone.now()
+    )
+    return True
 
 
 @shared_task

@@ -9,6 +9,7 @@ app_name = "org"
 urlpatterns = [
     path("", org.org_home, name="home"),
     path("settings/", org.org_settings, name="settings"),
+    path("logo/", org.org_logo, name="logo"),
     # members and invitations
     path("members/", members.member_list, name="members"),
     path("members/<int:pk>/role/", members.member_change_role, name="member-role"),
@@ -19,6 +20,7 @@ urlpatterns = [
     # people directory
     path("people/", people.person_list, name="people"),
     path("people/new/", people.person_create, name="person-create"),
+    path("people/search/", people.person_search_options, name="person-search"),
     path("people/<int:pk>/", people.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", people.person_edit, name="person-edit"),
     # directory import

@@ -3,15 +3,14 @@ from django.test import Client
 
 from organizations.models import Role
 
+from .cache import clear_test_cache
 from .factories import MembershipFactory, OrganizationFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache; keep tests independent of each other."""
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_test_cache()
     yield
 
 

@@ -1,5 +1,7 @@
 """Every write in the organizations app. Modules by subject; import from here."""
 
+from .links import people_relink, user_relink
+from .logos import organization_logo_discard
 from .members import (
     InvitationError,
     api_token_create,
@@ -7,6 +9,7 @@ from .members import (
     invitation_accept,
     invitation_create,
     invitation_from_token,
+    invitation_resend,
     invitation_revoke,
     invitation_token,
     membership_change_role,
@@ -23,22 +26,28 @@ from .people_import import (
     people_import_check_size,
     people_import_create,
     people_import_progress,
+    people_import_purge_content,
     people_import_start_apply,
     people_import_validate,
+    people_imports_purge_expired,
 )
 
 __all__ = [
+    "people_relink",
+    "user_relink",
     "InvitationError",
     "api_token_create",
     "api_token_revoke",
     "invitation_accept",
     "invitation_create",
     "invitation_from_token",
+    "invitation_resend",
     "invitation_revoke",
     "invitation_token",
     "membership_change_role",
     "membership_remove",
     "organization_create",
+    "organization_logo_discard",
     "organization_update",
     "person_link_user",
     "user_verified_emails",
@@ -51,6 +60,8 @@ __all__ = [
     "people_import_check_size",
     "people_import_create",
     "people_import_progress",
+    "people_import_purge_content",
+    "people_imports_purge_expired",
     "people_import_start_apply",
     "people_import_validate",
 ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from ..directory_import import MAX_LEVEL, parse_time_zone
 from ..models import Person, PersonChange
+from .links import people_relink
 
 # What a caller may set. "manager" is a Person (or None), never a raw id from outside.
 EDITABLE_FIELDS = (
@@ -100,6 +101,9 @@ def person_create(*, organization, data, source, changed_by=None):
     _assign(person, data)
     _validate(organization, person)
     person.save()
+    if person.email:
+        people_relink(organization=organization, person_ids=[person.pk])
+        person.refresh_from_db(fields=["user"])
     return person
 
 
@@ -112,6 +116,10 @@ def person_update(*, organization, person, data, source, changed_by=None, people
     _validate(organization, person)
     person.save()
     _record(organization, person, person_diff(before, tracked_values(person)), source, changed_by, people_import)
+    if before["email"] != person.email:
+        # The account link follows the email: the old owner loses it, a verified new one gains it.
+        people_relink(organization=organization, person_ids=[person.pk])
+        person.refresh_from_db(fields=["user"])
     return person
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -40,6 +41,7 @@ from ..directory_import import (
     rejected_row_report,
 )
 from ..models import Organization, PeopleImport, Person, PersonChange
+from .links import people_relink
 from .people import blank_person_values, person_change_rows, person_diff
 
 logger = logging.getLogger(__name__)
@@ -50,6 +52,11 @@ UPDATE_BATCH_SIZE = 500
 # The text fields whose length the database enforces (SQLite does not, PostgreSQL does).
 LIMITED_FIELDS = ("external_id", "name", "email", "department", "team", "title", "location")
 PROGRESS_TIMEOUT = 60 * 60
+# Uploaded files are personal data: kept until applied, and never longer than this.
+RETENTION = timedelta(days=30)
+FILE_DELETED_MESSAGE = (
+    f"The uploaded file was deleted: files are kept for {RETENTION.days} days at most. Upload it again to import it."
+)
 
 Status = PeopleImport.Status
 
@@ -193,7 +200,42 @@ def people_import_apply(*, organization, people_import, import_valid_rows=False)
         progress.clear()
     if refusal:
         raise refusal
+    people_import_purge_content(organization=organization, people_import=people_import)
     return imports.get(pk=people_import.pk)
+
+
+# --- forgetting the file --------------------------------------------------------------------
+
+
+def people_import_purge_content(*, organization, people_import):
+    """Empty the stored file: the summary, rejected rows and history stay for the record.
+
+    Called once an import is applied, and by the daily sweep once RETENTION has passed. An
+    import never applied can no longer be: it is marked failed and says why. One being applied
+    right now keeps its file (the apply purges it when it ends).
+    """
+    imports = PeopleImport.objects.for_org(organization).filter(pk=people_import.pk)
+    imports.filter(status__in=[Status.PENDING, Status.VALIDATING, Status.PREVIEWED]).update(
+        status=Status.FAILED, progress=0, error=FILE_DELETED_MESSAGE
+    )
+    imports.exclude(status=Status.APPLYING).update(content=b"")
+
+
+def people_imports_purge_expired(*, now=None) -> int:
+    """The daily sweep, across organizations: purge every file uploaded more than RETENTION ago."""
+    cutoff = (now or timezone.now()) - RETENTION
+    expired = (
+        PeopleImport.objects.filter(created_at__lt=cutoff)
+        .exclude(content=b"")
+        .exclude(status=Status.APPLYING)
+        .defer("content", "rejected_rows", "summary")
+        .select_related("organization")
+    )
+    purged = 0
+    for people_import in expired.iterator():
+        people_import_purge_content(organization=people_import.organization, people_import=people_import)
+        purged += 1
+    return purged
 
 
 def _check_can_apply(people_import, *, applying_ok=False):
@@ -356,6 +398,8 @@ def _execute(organization, people_import, plan: _Plan, progress) -> None:
         scoped.filter(pk__in=updated[start : start + BATCH_SIZE]).update(updated_at=now)
     progress.update(0.85)
     history.flush()
+    # New people and changed emails may match, or stop matching, a member's verified address.
+    people_relink(organization=organization)
 
 
 def _create_people(organization, rows, blank, progress, now) -> dict[int, int]:

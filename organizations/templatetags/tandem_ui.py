@@ -3,7 +3,10 @@
 import re
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
+
+from organizations.logos import logo_version
 
 register = template.Library()
 
@@ -60,3 +63,11 @@ def query_without(context, *names):
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+@register.simple_tag
+def org_logo_url(organization):
+    """The organization's logo URL (org:logo), versioned so browsers may cache it; '' without a logo."""
+    if not organization or not organization.logo:
+        return ""
+    return f"{reverse('org:logo', args=[organization.slug])}?v={logo_version(organization)}"

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from ..forms import OrganizationCreateForm
-from ..models import Membership
 from ..scoping import SESSION_LAST_ORG
+from ..selectors import user_memberships
 from ..services import InvitationError, invitation_from_token, organization_create
 from ..services import invitation_accept as accept
 
@@ -21,7 +21,7 @@ def landing(request):
 
 def home(request):
     """Send the user to the organization they used last, or let them pick or create one."""
-    memberships = Membership.objects.filter(user=request.user).select_related("organization")
+    memberships = list(user_memberships(user=request.user))
     last = request.session.get(SESSION_LAST_ORG)
     chosen = next((m for m in memberships if m.organization.slug == last), None)
     if chosen is None and len(memberships) == 1:
@@ -32,10 +32,7 @@ def home(request):
 
 
 def org_list(request):
-    memberships = (
-        Membership.objects.filter(user=request.user).select_related("organization").order_by("organization__name")
-    )
-    return render(request, "organizations/org_list.html", {"memberships": memberships})
+    return render(request, "organizations/org_list.html", {"memberships": user_memberships(user=request.user)})
 
 
 def org_create(request):

@@ -14,6 +14,7 @@ from ..directory_import import COLUMN_ALIASES, COLUMN_LABELS, DATE_FORMATS_HELP
 from ..models import PeopleImport
 from ..permissions import Action
 from ..scoping import get_for_org_or_404, org_view
+from ..selectors import people_import_list
 from ..services import (
     PeopleImportError,
     people_import_check_size,
@@ -64,11 +65,6 @@ class PeopleImportApplyForm(forms.Form):
         return value
 
 
-def _imports(organization):
-    # The file itself can be megabytes; pages never need it.
-    return PeopleImport.objects.for_org(organization).defer("content").select_related("uploaded_by")
-
-
 def _accepted_columns():
     """(label, other headers that mean it) for the upload page's help."""
     columns = []
@@ -99,7 +95,7 @@ def import_upload(request):
         status = 400
     context = {
         "form": form,
-        "recent": _imports(organization).defer("content", "rejected_rows")[:RECENT_IMPORTS],
+        "recent": people_import_list(organization=organization, with_rejected_rows=False)[:RECENT_IMPORTS],
         "columns": _accepted_columns(),
         "date_formats": DATE_FORMATS_HELP,
     }
@@ -130,7 +126,9 @@ def _detail_page(request, people_import, apply_form=None, status=200):
 @org_view(Action.PEOPLE_MANAGE)
 @require_GET
 def import_detail(request, pk):
-    return _detail_page(request, get_for_org_or_404(_imports(request.organization), request.organization, pk=pk))
+    return _detail_page(
+        request, get_for_org_or_404(people_import_list(organization=request.organization), request.organization, pk=pk)
+    )
 
 
 @org_view(Action.PEOPLE_MANAGE)
@@ -138,7 +136,7 @@ def import_detail(request, pk):
 def import_status(request, pk):
     """The progress bar alone, polled by htmx; once the work is done it asks for a full reload."""
     people_import = get_for_org_or_404(
-        _imports(request.organization).defer("content", "rejected_rows"), request.organization, pk=pk
+        people_import_list(organization=request.organization, with_rejected_rows=False), request.organization, pk=pk
     )
     running = people_import.status in RUNNING
     context = {"people_import": people_import, "running": running, "percent": people_import_progress(people_import)}
@@ -152,7 +150,7 @@ def import_status(request, pk):
 @require_POST
 def import_apply(request, pk):
     organization = request.organization
-    people_import = get_for_org_or_404(_imports(organization), organization, pk=pk)
+    people_import = get_for_org_or_404(people_import_list(organization=organization), organization, pk=pk)
     form = PeopleImportApplyForm(request.POST, rejected=people_import.summary.get("rejected", 0))
     if form.is_valid():
         try:

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import services
-from ..emails import send_invitation_email
 from ..forms import InvitationForm, MemberRoleForm
 from ..models import Invitation, Membership
 from ..permissions import Action, can, can_change_member
@@ -31,9 +30,7 @@ def _member_row(actor, membership):
 @org_view(Action.MEMBERS_VIEW)
 def member_list(request):
     query = request.GET.get("q", "").strip()
-    memberships = organization_member_list(organization=request.organization)
-    if query:
-        memberships = memberships.filter(user__email__icontains=query)
+    memberships = organization_member_list(organization=request.organization, query=query)
     page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -119,11 +116,17 @@ def invitation_list(request):
     organization = request.organization
     form = InvitationForm(request.POST or None, organization=organization, actor=request.membership)
     if request.method == "POST" and form.is_valid():
-        invitation = services.invitation_create(
-            organization=organization, actor=request.membership, **form.cleaned_data
-        )
-        messages.success(request, f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}.")
-        return redirect("org:invitations", org_slug=organization.slug)
+        try:
+            invitation = services.invitation_create(
+                organization=organization, actor=request.membership, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}."
+            )
+            return redirect("org:invitations", org_slug=organization.slug)
     invitations = organization_invitation_list(organization=organization)
     page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "organizations/members/invitation_list.html", {"form": form, "page": page})
@@ -144,10 +147,11 @@ def invitation_revoke(request, pk):
 @org_view(Action.MEMBERS_MANAGE)
 @require_POST
 def invitation_resend(request, pk):
-    invitation = get_for_org_or_404(Invitation.objects.select_related("organization"), request.organization, pk=pk)
-    if invitation.status != "pending":
-        messages.error(request, f"Only pending invitations can be re-sent; this one is {invitation.status}.")
+    invitation = get_for_org_or_404(Invitation, request.organization, pk=pk)
+    try:
+        services.invitation_resend(organization=request.organization, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        send_invitation_email(invitation)
         messages.success(request, f"The invitation was sent again to {invitation.email}.")
     return redirect("org:invitations", org_slug=request.organization.slug)

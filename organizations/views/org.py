@@ -1,16 +1,25 @@
-"""The organization's home page and its settings."""
+"""The organization's home page, its settings and its logo."""
 
 import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import get_conditional_response
+from django.views.decorators.http import require_safe
 
 from ..forms import OrganizationSettingsForm
+from ..logos import HEAD_BYTES, logo_image_type, logo_version
 from ..permissions import Action, can
-from ..scoping import org_view
+from ..scoping import NOT_FOUND_MESSAGE, org_view
 from ..selectors import organization_overview
-from ..services import organization_update
+from ..services import organization_logo_discard, organization_update
+
+# The logo's URL carries its version (?v=...), so a matching request may be kept a year; any
+# other is revalidated. Private: only members may see it, shared caches must not keep it.
+LOGO_CACHE_VERSIONED = "private, max-age=31536000, immutable"
+LOGO_CACHE_UNVERSIONED = "private, no-cache"
 
 
 def _next_steps(organization, membership, overview):
@@ -62,12 +71,49 @@ def org_settings(request):
     # (name, colour) that the same response renders from request.organization.
     form = OrganizationSettingsForm(request.POST or None, request.FILES or None, instance=copy.copy(organization))
     if request.method == "POST" and form.is_valid():
+        previous_logo = organization.logo.name
         try:
             organization_update(organization=organization, **form.changes())
         except ValidationError as error:
             organization.refresh_from_db()
             form.add_error(None, error.messages)
         else:
+            organization_logo_discard(organization=organization, name=previous_logo)
             messages.success(request, "Settings saved.")
             return redirect("org:settings", org_slug=organization.slug)
     return render(request, "organizations/org_settings.html", {"form": form})
+
+
+@org_view(Action.ORG_VIEW)
+@require_safe
+def org_logo(request):
+    """The organization's logo, streamed from storage with its own image type, to members only."""
+    organization = request.organization
+    if not organization.logo:
+        raise Http404(NOT_FOUND_MESSAGE)
+    etag = f'"{logo_version(organization)}"'
+    cache_control = LOGO_CACHE_VERSIONED if request.GET.get("v") == etag.strip('"') else LOGO_CACHE_UNVERSIONED
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return _logo_headers(not_modified, etag, cache_control)
+    try:
+        logo = organization.logo.storage.open(organization.logo.name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404(NOT_FOUND_MESSAGE) from None
+    image_type = logo_image_type(logo.read(HEAD_BYTES))
+    if image_type is None:
+        # Only what the settings form accepts is served: never a stray file as HTML or SVG.
+        logo.close()
+        raise Http404(NOT_FOUND_MESSAGE)
+    logo.seek(0)
+    response = FileResponse(logo, content_type=image_type[0])
+    return _logo_headers(response, etag, cache_control)
+
+
+def _logo_headers(response, etag, cache_control):
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    response["X-Content-Type-Options"] = "nosniff"
+    # Opened on its own, the image may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response

@@ -6,16 +6,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
-from ..forms import PersonFilterForm, PersonForm
+from ..forms import PersonFilterForm, PersonForm, person_choice_label
 from ..models import Person, PersonChange
 from ..permissions import Action
-from ..scoping import get_for_org_or_404, org_view, scope_form_querysets
+from ..scoping import get_for_org_or_404, org_view
 from ..selectors import (
+    PERSON_PICKER_LIMIT,
     person_departments,
     person_direct_reports,
     person_history,
     person_history_count,
+    person_picker_search,
     person_search,
 )
 from ..services import people as people_services
@@ -51,11 +54,24 @@ def person_detail(request, pk):
     return render(request, "organizations/people/person_detail.html", context)
 
 
+@org_view(Action.PEOPLE_VIEW)
+@require_GET
+def person_search_options(request):
+    """Suggestions for a person picker: the first active people matching `q`, as htmx options."""
+    query = request.GET.get("q", "").strip()[:100]
+    exclude = request.GET.get("exclude", "")
+    people = person_picker_search(
+        organization=request.organization, query=query, exclude_pk=int(exclude) if exclude.isdigit() else None
+    )
+    options = [(person, person_choice_label(person)) for person in people]
+    context = {"options": options, "query": query, "limit": PERSON_PICKER_LIMIT}
+    return render(request, "organizations/people/_person_options.html", context)
+
+
 def _person_form_page(request, person=None):
     """Create (person=None) or edit one person through the people services, source 'manual'."""
     organization = request.organization
     form = PersonForm(request.POST or None, instance=person, organization=organization)
-    scope_form_querysets(form, organization)
     if request.method == "POST" and form.is_valid():
         write = {"organization": organization, "data": form.service_data(), "source": PersonChange.Source.MANUAL}
         try:

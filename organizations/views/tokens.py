@@ -7,15 +7,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import ApiTokenCreateForm
-from ..models import ApiToken
 from ..permissions import Action
 from ..scoping import get_for_org_or_404, org_view
+from ..selectors import user_api_tokens
 from ..services import api_token_create, api_token_revoke
-
-
-def _own_tokens(user):
-    """Only the caller's tokens: a colleague's token id answers 404 like a missing one."""
-    return ApiToken.objects.filter(user=user)
 
 
 @org_view(Action.TOKENS_OWN)
@@ -34,7 +29,7 @@ def token_list(request):
             status = 400
     context = {
         "form": form,
-        "tokens": _own_tokens(request.user).for_org(request.organization),
+        "tokens": user_api_tokens(organization=request.organization, user=request.user),
         "new_token": new_token,
         "raw_key": raw_key,
         "api_base_url": request.build_absolute_uri(reverse("api-organization", args=[request.organization.slug])),
@@ -51,7 +46,9 @@ def token_list(request):
 @org_view(Action.TOKENS_OWN)
 @require_POST
 def token_revoke(request, pk):
-    token = get_for_org_or_404(_own_tokens(request.user), request.organization, pk=pk)
+    token = get_for_org_or_404(
+        user_api_tokens(organization=request.organization, user=request.user), request.organization, pk=pk
+    )
     if token.revoked_at is None:
         api_token_revoke(organization=request.organization, token=token)
         messages.success(request, f'Token "{token.name}" is revoked: requests using it are now refused.')

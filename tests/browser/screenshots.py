@@ -87,7 +87,7 @@ def test_capture_screenshots(new_page):
             page.goto(url)
             shoot(page, name, viewport_name)
 
-        # States a URL alone does not show: open menus and a form with errors.
+        # States a URL alone does not show: open menus, a form with errors, the manager picker open.
         signed_in.goto(reverse("org:home", args=[organization.slug]))
         if viewport is PHONE:
             signed_in.get_by_role("button", name="Menu").click()
@@ -100,4 +100,11 @@ def test_capture_screenshots(new_page):
         signed_in.get_by_label("Exit date").fill("2020-01-01")
         signed_in.get_by_role("button", name="Add person").click()
         shoot(signed_in, "person-errors", viewport_name)
+        signed_in.goto(reverse("org:person-edit", args=[organization.slug, person.pk]))
+        box = signed_in.get_by_role("combobox", name="Manager")
+        box.fill("")
+        box.press_sequentially("an")
+        signed_in.get_by_role("listbox", name="Matching people").get_by_role("option").first.wait_for()
+        box.press("ArrowDown")
+        shoot(signed_in, "person-manager-picker", viewport_name)
     assert any(OUT_DIR.glob("*.png"))

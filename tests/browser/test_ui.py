@@ -1,6 +1,8 @@
 """The UI in a real Chromium: signing in, switching organization, phone width, inviting."""
 
+import base64
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -130,3 +132,80 @@ def test_people_search_updates_as_you_type(new_page):
     expect(page).to_have_url(re.compile(r"q=lovelace"))
     # A leader reads the directory but is offered no import.
     expect(page.get_by_role("button", name="Import CSV")).to_have_count(0)
+
+
+def _picker_setup():
+    organization = OrganizationFactory(name="Acme", slug="acme")
+    admin = UserFactory(email="admin@example.com")
+    MembershipFactory(organization=organization, user=admin, role=Role.ADMIN)
+    grace = PersonFactory(organization=organization, name="Grace Hopper", title="Rear Admiral", department="Navy")
+    PersonFactory(organization=organization, name="Grace Gone", exit_date=date(2020, 1, 1))
+    PersonFactory(organization=organization, name="Charles Babbage", title="Inventor")
+    ada = PersonFactory(organization=organization, name="Ada Lovelace", title="Analyst")
+    return admin, grace, ada
+
+
+def test_pick_a_manager_by_typing_a_name_and_choosing_with_the_keyboard(new_page):
+    admin, grace, ada = _picker_setup()
+    page = new_page(user=admin)
+    page.goto(f"/o/acme/people/{ada.pk}/edit/")
+
+    box = page.get_by_role("combobox", name="Manager")
+    box.press_sequentially("grace")
+    options = page.get_by_role("listbox", name="Matching people").get_by_role("option")
+    expect(options).to_have_count(1)  # Grace Gone has left: not offered
+    expect(options.first).to_contain_text("Grace Hopper")
+    expect(options.first).to_contain_text("Rear Admiral · Navy")
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("ArrowDown")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    box.press("Enter")  # chooses; does not submit
+
+    expect(box).to_have_value("Grace Hopper · Rear Admiral")
+    expect(page.get_by_role("listbox")).to_have_count(0)
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_contain_text("Ada Lovelace was saved.")
+    ada.refresh_from_db()
+    assert ada.manager == grace
+
+
+def test_pick_a_manager_with_a_tap_at_phone_width_and_an_unknown_one_is_explained(new_page):
+    admin, grace, ada = _picker_setup()
+    page = new_page(PHONE, user=admin)
+    page.goto(f"/o/acme/people/{ada.pk}/edit/")
+
+    box = page.get_by_role("combobox", name="Manager")
+    box.press_sequentially("hop")
+    page.get_by_role("listbox").get_by_role("option", name=re.compile("Grace Hopper")).click()
+    expect(box).to_have_value("Grace Hopper · Rear Admiral")
+    assert not body_overflows(page)
+
+    # Typing over the choice forgets it: what is typed must name someone.
+    box.fill("nobody@example.com")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("No one in the directory has this name, employee ID or email.")).to_be_visible()
+    ada.refresh_from_db()
+    assert ada.manager is None
+
+
+# A real 1x1 PNG, so the browser can decode it.
+TINY_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def test_an_uploaded_logo_shows_in_the_navigation(new_page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    organization = OrganizationFactory(name="Acme", slug="acme")
+    owner = UserFactory(email="owner@example.com")
+    MembershipFactory(organization=organization, user=owner, role=Role.OWNER)
+    page = new_page(user=owner)
+    page.goto("/o/acme/settings/")
+
+    page.get_by_label("Logo").set_input_files({"name": "logo.png", "mimeType": "image/png", "buffer": TINY_PNG})
+    page.get_by_role("button", name=re.compile("Save")).click()
+
+    expect(page.get_by_role("status")).to_contain_text("Settings saved.")
+    logo = page.locator("img.org-logo")
+    expect(logo).to_have_attribute("src", re.compile(r"^/o/acme/logo/\?v="))
+    assert logo.evaluate("img => img.complete && img.naturalWidth") == 1

@@ -46,6 +46,8 @@ def test_data_lives_in_volumes(compose):
     assert services["postgres"]["image"].startswith("postgres:15")
     assert "postgres-data:/var/lib/postgresql/data" in services["postgres"]["volumes"]
     assert "redis-data:/data" in services["redis"]["volumes"]
+    # Uploaded logos outlive the container: MEDIA_ROOT (var/media under the image's /app).
+    assert "media:/app/var/media" in services["web"]["volumes"]
     assert {"postgres-data", "redis-data", "media"} <= set(compose["volumes"])
 
 

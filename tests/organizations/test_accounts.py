@@ -76,7 +76,7 @@ def test_admin_is_for_superusers_only(client_for):
     assert client_for(superuser).get("/admin/").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/orgs/", "/o/acme/", "/o/acme/people/", "/home/"])
+@pytest.mark.parametrize("path", ["/orgs/", "/o/acme/", "/o/acme/people/", "/home/", "/api/docs/", "/api/redoc/"])
 def test_pages_require_sign_in(client, org, path):
     response = client.get(path)
     assert response.status_code == 302
@@ -145,3 +145,14 @@ def test_a_user_can_turn_on_totp_and_then_sign_in_needs_the_code(client):
     assert "_auth_user_id" not in client.session
     client.post("/accounts/2fa/authenticate/", {"code": _current_totp(secret)})
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/v1/organizations/", "/api/v1/o/acme/people/"])
+def test_the_api_answers_anonymous_callers_with_401_not_a_login_page(client, org, path):
+    response = client.get(path)
+    assert response.status_code == 401
+    assert (
+        response["Content-Type"].startswith("application/")
+        and "json" in response["Content-Type"]
+        or ("openapi" in response["Content-Type"])
+    )

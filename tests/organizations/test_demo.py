@@ -5,7 +5,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 
 from organizations import demo
 from organizations.models import Membership, Organization, Person, Role
@@ -149,3 +150,24 @@ def test_superuser_reaches_django_admin(client):
     client.post("/accounts/login/", {"login": demo.SUPERUSER_EMAIL, "password": demo.DEMO_PASSWORD})
 
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_in_production(settings):
+    settings.PRODUCTION = True
+
+    with pytest.raises(CommandError, match="Refusing to seed demo data in production.*--force"):
+        call_command("seed_demo")
+
+    assert not Organization.objects.exists()
+    assert not get_user_model().objects.filter(is_superuser=True).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_runs_in_production_when_forced(settings, capsys):
+    settings.PRODUCTION = True
+
+    call_command("seed_demo", "--force")
+
+    assert Organization.objects.filter(slug="northwind").exists()
+    assert demo.SUPERUSER_EMAIL in capsys.readouterr().out

@@ -213,11 +213,24 @@ def test_inviting_a_member_or_someone_already_invited_is_explained_beside_the_em
     assert ("already a member" if who == "member" else "pending invitation") in field_error(response, "email")
 
 
-def test_resending_a_pending_invitation(org, owner, client_for):
+def test_resending_a_pending_invitation(org, owner, client_for, django_capture_on_commit_callbacks):
     invitation = InvitationFactory(organization=org, email="ada@example.com")
-    response = client_for(owner).post(url("invitation-resend", org, invitation.pk), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(owner).post(url("invitation-resend", org, invitation.pk), follow=True)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ada@example.com"]
     assert "sent again to ada@example.com" in text(response)
+
+
+def test_resending_again_at_once_is_refused_so_no_one_is_spammed(
+    org, owner, client_for, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(organization=org, email="ada@example.com")
+    client = client_for(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("invitation-resend", org, invitation.pk))
+        response = client.post(url("invitation-resend", org, invitation.pk), follow=True)
+    assert len(mail.outbox) == 1
+    assert "sent a few minutes ago" in text(response)
 
 
 def test_a_revoked_invitation_is_not_resent(org, owner, client_for):

@@ -112,13 +112,83 @@ def test_an_invalid_colour_is_shown_beside_it_and_nothing_changes(org, owner, cl
     assert 'aria-label="Organization: Acme.' in response.content.decode()
 
 
+def upload_logo(client, org, content=PNG, name="logo.png"):
+    logo = SimpleUploadedFile(name, content, content_type="image/png")
+    client.post(url("settings", org), {**settings_data(org), "logo": logo})
+    org.refresh_from_db()
+    return org.logo.name
+
+
 def test_uploading_a_logo(org, owner, client_for, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    logo = SimpleUploadedFile("logo.png", PNG, content_type="image/png")
-    client_for(owner).post(url("settings", org), {**settings_data(org), "logo": logo})
+    name = upload_logo(client_for(owner), org, name="Our Secret Rebrand.png")
+    # Stored under a fresh name (the uploader's file name is not kept), with its true extension.
+    assert name.startswith("logos/acme-") and name.endswith(".png")
+    assert "Secret" not in name
+    html = client_for(owner).get(url("home", org)).content.decode()
+    assert f'<img src="{url("logo", org)}?v=' in html
+    assert "/media/" not in html
+
+
+def test_the_logo_is_served_to_members_with_its_type_and_cache_headers(
+    org, owner, member_of, client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    upload_logo(client_for(owner), org)
+    member = client_for(member_of(org, Role.MEMBER))
+    html = member.get(url("home", org)).content.decode()
+    logo_url = html.split('<img src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+
+    response = member.get(logo_url)
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, max-age=31536000, immutable"
+    # Without the current version in the URL it is revalidated; an unchanged logo answers 304.
+    plain = member.get(url("logo", org))
+    assert plain["Cache-Control"] == "private, no-cache"
+    again = member.get(url("logo", org), headers={"If-None-Match": response["ETag"]})
+    assert again.status_code == 304
+    assert client_for(UserFactory()).get(logo_url).status_code == 404
+
+
+def test_no_logo_is_not_found(org, owner, client_for):
+    assert client_for(owner).get(url("logo", org)).status_code == 404
+
+
+def test_a_replaced_or_cleared_logo_leaves_no_file_behind(
+    org, owner, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(owner)
+    first = upload_logo(client, org)
+    gif = b"GIF89a" + b"\x00" * 32
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = upload_logo(client, org, content=gif, name="logo.gif")
+
+    assert second != first and second.endswith(".gif")
+    assert not (tmp_path / first).exists()
+    assert (tmp_path / second).exists()
+    assert client.get(url("logo", org))["Content-Type"] == "image/gif"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("settings", org), {**settings_data(org), "logo-clear": "on"})
     org.refresh_from_db()
-    assert org.logo.name.startswith("logos/")
-    assert 'class="org-logo"' in client_for(owner).get(url("home", org)).content.decode()
+    assert not org.logo
+    assert not (tmp_path / second).exists()
+    assert client.get(url("logo", org)).status_code == 404
+
+
+def test_a_stored_file_that_is_not_an_image_is_never_served(org, owner, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "old.png").write_bytes(b"<svg onload=alert(1)>")
+    Organization.objects.filter(pk=org.pk).update(logo="logos/old.png")
+
+    assert client_for(owner).get(url("logo", org)).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -156,6 +226,30 @@ def test_the_organization_list_shows_each_membership_with_its_role(member_of, cl
     MembershipFactory(organization=second, user=user, role=Role.LEADER)
     page = text(client_for(user).get(reverse("org-list")))
     assert "Alpha Admin" in page and "Beta Leader" in page
+
+
+def test_the_organization_list_is_mine_only_in_name_order(member_of, client_for):
+    zeta, alpha = OrganizationFactory(name="Zeta"), OrganizationFactory(name="Alpha")
+    OrganizationFactory(name="Not Mine")
+    user = member_of(zeta)
+    MembershipFactory(organization=alpha, user=user)
+    page = text(client_for(user).get(reverse("org-list")))
+    assert page.index("Alpha") < page.index("Zeta")
+    assert "Not Mine" not in page
+
+
+def test_home_opens_the_only_or_the_last_used_organization_else_the_list(member_of, client_for):
+    first, second = OrganizationFactory(name="First"), OrganizationFactory(name="Second")
+    user = member_of(first)
+    client = client_for(user)
+    assert client.get(reverse("home"))["Location"] == url("home", first)
+
+    MembershipFactory(organization=second, user=user)
+    client.get(url("home", first))
+    assert client.get(reverse("home"))["Location"] == url("home", first)  # used last
+    client.get(url("home", second))
+    assert client.get(reverse("home"))["Location"] == url("home", second)
+    assert client_for(user).get(reverse("home"))["Location"] == reverse("org-list")  # a new session
 
 
 def test_creating_an_organization_shows_errors_beside_fields(client_for):

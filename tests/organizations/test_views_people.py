@@ -1,11 +1,13 @@
 """The people directory pages: who may see and edit them, search, paging, history, form errors."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from organizations.forms import PersonForm
 from organizations.models import Person, PersonChange, Role
 
 from ..factories import OrganizationFactory, PersonFactory
@@ -257,9 +259,124 @@ def test_a_manager_from_another_organization_is_not_a_choice(org, admin_client):
     assert "Stranger" not in text(response)
 
 
-def test_the_manager_list_offers_only_this_organizations_people_and_not_the_person(org, admin_client):
+def test_the_form_itself_scopes_managers_to_its_organization_and_not_the_person(org):
     person = PersonFactory(organization=org, name="Ada Lovelace")
     PersonFactory(organization=org, name="Colleague")
     PersonFactory(organization=OrganizationFactory(), name="Stranger")
-    form = admin_client.get(url("person-edit", org, person.pk)).context["form"]
+    # No view helper involved: building the form for an organization is enough.
+    form = PersonForm(instance=person, organization=org)
     assert [p.name for p in form.fields["manager"].queryset] == ["Colleague"]
+    assert not PersonForm.base_fields["manager"].queryset.exists()
+
+
+# --- the manager picker ----------------------------------------------------------------------
+
+
+def search(client, org, q, **params):
+    return client.get(url("person-search", org), {"q": q, **params}, headers={"HX-Request": "true"})
+
+
+def option_labels(response):
+    return re.findall(r'data-label="([^"]*)"', response.content.decode())
+
+
+def test_the_edit_page_has_a_search_box_not_a_list_of_everyone(org, admin_client):
+    boss = PersonFactory(organization=org, name="Boss Person", title="VP Research")
+    person = PersonFactory(organization=org, name="Ada Lovelace", manager=boss)
+    PersonFactory.create_batch(5, organization=org)
+    html = admin_client.get(url("person-edit", org, person.pk)).content.decode()
+    assert "<option" not in html.split('name="manager"', 1)[1].split("</div>", 1)[0]
+    assert '<label for="id_manager_1">Manager</label>' in html
+    assert 'value="Boss Person · VP Research"' in html  # the current manager, readable
+    assert f'name="manager" value="{boss.pk}"' in html
+    assert f'hx-get="{url("person-search", org)}"' in html
+
+
+def test_suggestions_are_active_people_of_this_organization_with_title_and_department(org, admin_client):
+    PersonFactory(organization=org, name="Ada Lovelace", title="Analyst", department="Mathematics")
+    PersonFactory(organization=org, name="Ada Gone", exit_date=timezone.localdate() - timedelta(days=1))
+    PersonFactory(organization=OrganizationFactory(), name="Ada Elsewhere")
+    response = search(admin_client, org, "ada")
+    assert response.status_code == 200
+    assert option_labels(response) == ["Ada Lovelace · Analyst"]
+    assert "Analyst · Mathematics" in text(response)
+    assert "<html" not in response.content.decode()
+
+
+def test_suggestions_leave_out_the_person_being_edited_and_stop_at_twenty(
+    org, admin_client, django_assert_max_num_queries
+):
+    me = PersonFactory(organization=org, name="Engineer Me")
+    for i in range(25):
+        PersonFactory(organization=org, name=f"Engineer {i:02d}")
+    search(admin_client, org, "warm-up")  # the first page of an organization also saves the session
+    with django_assert_max_num_queries(4):  # session, user, membership, people
+        response = search(admin_client, org, "engineer", exclude=me.pk)
+    labels = option_labels(response)
+    assert len(labels) == 20 and "Engineer Me" not in labels
+    assert "type more to narrow" in text(response)
+
+
+def test_no_suggestion_says_what_else_to_type(org, admin_client):
+    assert "You can also enter an employee ID or email" in text(search(admin_client, org, "zzz"))
+    assert option_labels(search(admin_client, org, "  ")) == []
+
+
+def test_suggestions_need_the_right_to_see_people(org, member_of, client_for):
+    PersonFactory(organization=org, name="Ada Lovelace")
+    assert search(client_for(member_of(org, Role.MEMBER)), org, "ada").status_code == 403
+    assert search(client_for(member_of(org, Role.LEADER)), org, "ada").status_code == 200
+
+
+def test_a_picked_manager_is_kept_while_the_box_shows_their_name(org, admin_client):
+    boss = PersonFactory(organization=org, name="Boss Person", title="VP")
+    data = person_form_data(manager=str(boss.pk), manager_lookup="Boss Person · VP")
+    assert admin_client.post(url("person-create", org), data).status_code == 302
+    assert Person.objects.for_org(org).get(email="grace@example.com").manager == boss
+
+
+@pytest.mark.parametrize("typed", ["E-7", "boss@example.com", "BOSS@EXAMPLE.COM", "boss person"])
+def test_without_javascript_the_box_takes_an_employee_id_email_or_unique_name(org, admin_client, typed):
+    boss = PersonFactory(organization=org, name="Boss Person", external_id="E-7", email="boss@example.com")
+    response = admin_client.post(url("person-create", org), person_form_data(manager="", manager_lookup=typed))
+    assert response.status_code == 302
+    assert Person.objects.for_org(org).get(email="grace@example.com").manager == boss
+
+
+def test_typing_over_a_picked_manager_uses_what_was_typed(org, admin_client):
+    old_boss = PersonFactory(organization=org, name="Old Boss")
+    new_boss = PersonFactory(organization=org, name="New Boss", external_id="NB-1")
+    person = PersonFactory(organization=org, name="Ada Lovelace", manager=old_boss)
+    data = person_form_data(
+        name=person.name, email=person.email, external_id=person.external_id, manager=str(old_boss.pk)
+    )
+    data["manager_lookup"] = "NB-1"  # typed over "Old Boss" with the page's id still set (no JS)
+    assert admin_client.post(url("person-edit", org, person.pk), data).status_code == 302
+    person.refresh_from_db()
+    assert person.manager == new_boss
+
+    data.update(manager=str(new_boss.pk), manager_lookup="")  # emptied the box: no manager
+    assert admin_client.post(url("person-edit", org, person.pk), data).status_code == 302
+    person.refresh_from_db()
+    assert person.manager is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("nobody@example.com", "No one in the directory"), ("Sam Lee", "More than one person matches")],
+    ids=["unknown", "two-people-with-the-name"],
+)
+def test_a_manager_that_cannot_be_found_is_explained_beside_the_box(org, admin_client, typed, message):
+    PersonFactory.create_batch(2, organization=org, name="Sam Lee")
+    response = admin_client.post(url("person-create", org), person_form_data(manager="", manager_lookup=typed))
+    assert response.status_code == 200
+    assert message in field_error(response, "manager_lookup")
+    assert f'value="{typed}"' in response.content.decode()  # what was typed stays in the box
+    assert not Person.objects.for_org(org).filter(email="grace@example.com").exists()
+
+
+def test_a_person_of_another_organization_cannot_be_typed_in_either(org, admin_client):
+    PersonFactory(organization=OrganizationFactory(), external_id="X-1", email="x@example.com")
+    for typed in ("X-1", "x@example.com"):
+        response = admin_client.post(url("person-create", org), person_form_data(manager="", manager_lookup=typed))
+        assert "No one in the directory" in field_error(response, "manager")

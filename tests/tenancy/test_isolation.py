@@ -7,7 +7,7 @@ from organizations.models import Role
 
 from .audit import audit_routes, iter_routes
 from .conftest import signed_in
-from .registry import TENANT_ROUTES
+from .registry import NON_TENANT_ROUTES, TENANT_ROUTES
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -31,3 +31,4 @@ def test_every_registered_route_still_exists():
     """A stale registry entry would silently stop covering a renamed route."""
     names = {route.name for route in iter_routes()}
     assert set(TENANT_ROUTES) - names == set()
+    assert set(NON_TENANT_ROUTES) - names == set()

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from organizations import demo
 
@@ -10,8 +11,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="Delete the demo organizations and users first, then rebuild."
         )
+        parser.add_argument("--force", action="store_true", help="Run even in production mode (DJANGO_ENV=production).")
 
-    def handle(self, *args, reset=False, **options):
+    def handle(self, *args, reset=False, force=False, **options):
+        if settings.PRODUCTION and not force:
+            # The demo creates a superuser and users whose passwords it prints: on a real
+            # deployment that is an open door, so it takes an explicit --force.
+            raise CommandError(
+                "Refusing to seed demo data in production: it creates a superuser and logins with "
+                "published passwords. Run it against a development database, or add --force if "
+                "this deployment really is a throwaway demo."
+            )
         context = demo.seed_demo(reset=reset)
         for organization in context.organizations.values():
             counts = demo.headcount(organization)
