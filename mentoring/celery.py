@@ -6,6 +6,7 @@ Beat schedules live here, in code, so there is exactly one place that says what 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
 
@@ -14,4 +15,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Later issues add their periodic jobs (reminders, nightly rollups) here.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "purge-old-people-imports": {
+        "task": "organizations.tasks.purge_old_people_imports_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .emails import send_invitation_email
 from .models import Invitation, Organization, PeopleImport
-from .services import PeopleImportError, people_import_apply, people_import_validate
+from .services import PeopleImportError, people_import_apply, people_import_validate, people_imports_purge_expired
 
 
 @shared_task(
@@ -55,3 +55,9 @@ def apply_people_import_task(organization_id, import_id):
             people_import=people_import,
             import_valid_rows=people_import.import_valid_rows,
         )
+
+
+@shared_task
+def purge_old_people_imports_task():
+    """Daily: forget uploaded directory files, and their rejected rows' values, after 30 days."""
+    return people_imports_purge_expired()

@@ -29,6 +29,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..directory_import import (
@@ -222,18 +223,22 @@ def people_import_purge_content(*, organization, people_import):
 
 
 def people_imports_purge_expired(*, now=None) -> int:
-    """The daily sweep, across organizations: purge every file uploaded more than RETENTION ago."""
+    """The daily sweep, across organizations: once RETENTION has passed, forget the file and the
+    cell values of its rejected rows (personal data); line numbers and reasons stay."""
     cutoff = (now or timezone.now()) - RETENTION
     expired = (
         PeopleImport.objects.filter(created_at__lt=cutoff)
-        .exclude(content=b"")
+        .filter(~Q(content=b"") | Q(rejected_rows__0__values__isnull=False))
         .exclude(status=Status.APPLYING)
-        .defer("content", "rejected_rows", "summary")
+        .defer("content", "summary")
         .select_related("organization")
     )
     purged = 0
     for people_import in expired.iterator():
         people_import_purge_content(organization=people_import.organization, people_import=people_import)
+        PeopleImport.objects.for_org(people_import.organization).filter(pk=people_import.pk).update(
+            rejected_rows=[{k: v for k, v in row.items() if k != "values"} for row in people_import.rejected_rows]
+        )
         purged += 1
     return purged
 

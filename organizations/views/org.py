@@ -98,7 +98,7 @@ def org_logo(request):
         return _logo_headers(not_modified, etag, cache_control)
     try:
         logo = organization.logo.storage.open(organization.logo.name, "rb")
-    except (FileNotFoundError, OSError):
+    except OSError:  # the row names a file storage no longer has
         raise Http404(NOT_FOUND_MESSAGE) from None
     image_type = logo_image_type(logo.read(HEAD_BYTES))
     if image_type is None:

@@ -132,3 +132,25 @@ def test_purging_is_scoped_to_the_organization(org, upload):
     people_import_purge_content(organization=org, people_import=theirs)
 
     assert stored_file(theirs) == GOOD.encode()
+
+
+def test_after_thirty_days_the_rejected_rows_keep_their_reasons_but_not_their_values(org, admin):
+    from organizations.tasks import purge_old_people_imports_task
+
+    bad = people_import_create(
+        organization=org,
+        uploaded_by=admin,
+        file_name="people.csv",
+        content=b"Employee ID,Name,Email\nE1,,secret.person@example.com\nE2,Bob Ray,bob@example.com\n",
+        defer=False,
+    )
+    people_import_apply(organization=org, people_import=bad, import_valid_rows=True)
+    PeopleImport.objects.filter(pk=bad.pk).update(created_at=timezone.now() - timedelta(days=31))
+
+    assert purge_old_people_imports_task.delay().get() == 1
+
+    bad.refresh_from_db()
+    assert bad.rejected_rows == [{"line": 2, "reasons": bad.rejected_rows[0]["reasons"]}]
+    assert bad.rejected_rows[0]["reasons"]
+    assert "secret.person" not in str(bad.rejected_rows)
+    assert purge_old_people_imports_task.delay().get() == 0  # nothing left to forget

@@ -4,8 +4,9 @@ LEAKY_ROUTES registers them for the audit. Every broken route's name starts with
 "safe-" routes are the fixed versions of a leak and must pass.
 """
 
+from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status
@@ -86,6 +87,18 @@ def options_lists_methods_unscoped(request, pk):
     return HttpResponse(get_for_org_or_404(Person, request.organization, pk=pk).name)
 
 
+@org_view()
+def writes_ignoring_the_manager(request):
+    """Not a leak: ignores the manager and adds a person on every valid POST. Both requests of
+    the body check really write, get a different new id (on PostgreSQL) in the Location, and
+    leave a flash message behind; the audit must still see two identical answers."""
+    if request.method != "POST" or not request.POST.get("name"):
+        return HttpResponse(status=400)
+    person = Person.objects.create(organization=request.organization, name=request.POST["name"])
+    messages.success(request, f"{person.name} was added.")
+    return redirect("org:person-detail", org_slug=request.organization.slug, pk=person.pk)
+
+
 class PersonNameSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
@@ -136,6 +149,7 @@ LEAKY_ROUTES = {
     "leak-fk-filter-unregistered": TenantRoute(),
     "leak-raw-fk": TenantRoute(body={"manager": "person"}, base_body={"name": "Audit Person"}),
     "safe-fk-filter": TenantRoute(query={"manager": "manager_person"}),
+    "safe-body-write": TenantRoute(body={"manager": "person"}, base_body=lambda own: {"name": "Audit Person"}),
 }
 
 API = "api/v1/o/<slug:org_slug>"
@@ -156,6 +170,7 @@ urlpatterns = [
     ),
     path(f"{API}/leak/raw-fk/", RawForeignKeyViewSet.as_view({"post": "create"}), name="leak-raw-fk"),
     path(f"{API}/safe/filter/", ManagerFilterViewSet.as_view({"get": "list"}), name="safe-fk-filter"),
+    path("o/<slug:org_slug>/safe/body-write/", writes_ignoring_the_manager, name="safe-body-write"),
     path("o/<slug:org_slug>/leak/unregistered/", unregistered, name="leak-unregistered"),
     path("stray/", unregistered, {"org_slug": "x"}, name="leak-stray"),
 ]

@@ -91,6 +91,11 @@ def test_a_write_that_stores_another_organizations_id_is_caught(problems):
     assert found and all("points at another organization's row" in p for p in found), problems
 
 
+def test_a_valid_body_that_really_writes_is_compared_on_equal_footing(problems):
+    """New ids in the Location and a flash message from the first write do not count as a leak."""
+    assert _about(problems, "safe-body-write") == []
+
+
 def test_an_unregistered_route_fails_the_audit(problems):
     assert _about(problems, "leak-unregistered"), problems
     assert _about(problems, "leak-stray"), problems
