@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from ..models import ApiToken, Invitation, Membership, Organization, Role, validate_printable
 from ..permissions import can_assign_role, can_change_member
 from .links import people_relink, user_relink
+from .logos import organization_logo_discard
 
 INVITATION_SALT = "tandem.invitation"
 # Invitations are email sent on a user's say-so: limits keep Tandem from being a spam relay.
@@ -48,10 +49,14 @@ def organization_update(*, organization, **fields):
     unknown = set(fields) - set(ORGANIZATION_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    previous_logo = organization.logo.name
     for key, value in fields.items():
         setattr(organization, key, value)
     organization.full_clean()
-    organization.save()
+    with transaction.atomic():
+        organization.save()
+        # A replaced or cleared logo's file goes too, once the change is committed.
+        organization_logo_discard(organization=organization, name=previous_logo)
     return organization
 
 

@@ -14,7 +14,7 @@ from ..logos import HEAD_BYTES, logo_image_type, logo_version
 from ..permissions import Action, can
 from ..scoping import NOT_FOUND_MESSAGE, org_view
 from ..selectors import organization_overview
-from ..services import organization_logo_discard, organization_update
+from ..services import organization_update
 
 # The logo's URL carries its version (?v=...), so a matching request may be kept a year; any
 # other is revalidated. Private: only members may see it, shared caches must not keep it.
@@ -71,14 +71,12 @@ def org_settings(request):
     # (name, colour) that the same response renders from request.organization.
     form = OrganizationSettingsForm(request.POST or None, request.FILES or None, instance=copy.copy(organization))
     if request.method == "POST" and form.is_valid():
-        previous_logo = organization.logo.name
         try:
             organization_update(organization=organization, **form.changes())
         except ValidationError as error:
             organization.refresh_from_db()
             form.add_error(None, error.messages)
         else:
-            organization_logo_discard(organization=organization, name=previous_logo)
             messages.success(request, "Settings saved.")
             return redirect("org:settings", org_slug=organization.slug)
     return render(request, "organizations/org_settings.html", {"form": form})
