@@ -31,12 +31,10 @@ class TenantViewSetMixin:
         super().__init_subclass__(**kwargs)
         if "get_queryset" in cls.__dict__:
             raise TypeError(f"{cls.__name__} must refine refine_queryset(), not override get_queryset()")
-        backends = getattr(cls, "filter_backends", ())
-        unscoped = [
-            b for b in backends if issubclass(b, DjangoFilterBackend) and not issubclass(b, TenantFilterBackend)
-        ]
-        if unscoped:
-            raise TypeError(f"{cls.__name__} must filter with TenantFilterBackend, not {unscoped[0].__name__}")
+        # Plain django-filter checks foreign-key filter values against every organization's rows.
+        for backend in getattr(cls, "filter_backends", ()):
+            if issubclass(backend, DjangoFilterBackend) and not issubclass(backend, TenantFilterBackend):
+                raise TypeError(f"{cls.__name__} must filter with TenantFilterBackend, not {backend.__name__}")
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -131,5 +131,5 @@ tenant_route("person-detail", pk="person", body={"manager": "person"}, base_body
 tenant_route("people-import-list")
 tenant_route("people-import-detail", pk="people_import")
 tenant_route("people-import-apply", pk="people_import")
-tenant_route("org:person-search")
+tenant_route("org:person-search", query={"exclude": "person"})  # the picker leaves out the person being edited
 tenant_route("org:logo")
