@@ -208,4 +208,7 @@ def test_an_uploaded_logo_shows_in_the_navigation(new_page, settings, tmp_path):
     expect(page.get_by_role("status")).to_contain_text("Settings saved.")
     logo = page.locator("img.org-logo")
     expect(logo).to_have_attribute("src", re.compile(r"^/o/acme/logo/\?v="))
-    assert logo.evaluate("img => img.complete && img.naturalWidth") == 1
+    # The browser fetched and decoded the image (wait: it may still be loading).
+    page.wait_for_function(
+        "() => { const img = document.querySelector('img.org-logo'); return img.complete && img.naturalWidth === 1; }"
+    )
