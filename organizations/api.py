@@ -247,18 +247,7 @@ class PeopleImportSerializer(serializers.ModelSerializer):
             "created_at",
             "applied_at",
         ]
-        read_only_fields = [
-            "id",
-            "file_name",
-            "status",
-            "progress",
-            "import_valid_rows",
-            "summary",
-            "rejected_rows",
-            "error",
-            "created_at",
-            "applied_at",
-        ]
+        read_only_fields = [f for f in fields if f != "file"]
 
 
 class PeopleImportApplySerializer(serializers.Serializer):

@@ -24,24 +24,7 @@ from ..models import Person, PersonChange
 from .links import people_relink
 
 # What a caller may set. "manager" is a Person (or None), never a raw id from outside.
-EDITABLE_FIELDS = (
-    "external_id",
-    "name",
-    "email",
-    "department",
-    "team",
-    "title",
-    "level",
-    "manager",
-    "location",
-    "time_zone",
-    "languages",
-    "hire_date",
-    "exit_date",
-    "exit_reason",
-    "last_promotion_date",
-    "custom_attributes",
-)
+EDITABLE_FIELDS = ("external_id", *(f.removesuffix("_id") for f in Person.TRACKED_FIELDS))
 
 
 def tracked_values(person: Person) -> dict[str, Any]:
