@@ -20,11 +20,22 @@ class Action(StrEnum):
     PEOPLE_MANAGE = "people.manage"
     REPORTS_VIEW = "reports.view"
     TOKENS_OWN = "tokens.own"
+    PROGRAMS_VIEW = "programs.view"
+    PROGRAMS_CREATE = "programs.create"
+    # Held by org admins/owners for every program, and by a program's own managers for theirs
+    # (see can_manage_program); never granted by an organization role alone below admin.
+    PROGRAM_MANAGE = "program.manage"
 
 
-_MEMBER = {Action.ORG_VIEW, Action.TOKENS_OWN}
+_MEMBER = {Action.ORG_VIEW, Action.TOKENS_OWN, Action.PROGRAMS_VIEW}
 _LEADER = _MEMBER | {Action.REPORTS_VIEW, Action.MEMBERS_VIEW, Action.PEOPLE_VIEW}
-_ADMIN = _LEADER | {Action.ORG_EDIT, Action.MEMBERS_MANAGE, Action.PEOPLE_MANAGE}
+_ADMIN = _LEADER | {
+    Action.ORG_EDIT,
+    Action.MEMBERS_MANAGE,
+    Action.PEOPLE_MANAGE,
+    Action.PROGRAMS_CREATE,
+    Action.PROGRAM_MANAGE,
+}
 _OWNER = _ADMIN | {Action.OWNERS_MANAGE}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -62,3 +73,16 @@ def actions_for(membership) -> frozenset[Action]:
     if membership is None:
         return frozenset()
     return ROLE_ACTIONS.get(membership.role, frozenset())
+
+
+def can_manage_program(membership, program) -> bool:
+    """Org admins and owners manage every program; a program manager manages their own.
+
+    `program` is duck-typed (its `manager_links`), so this module does not import the later
+    `programs` app: data flows one way.
+    """
+    if membership is None or membership.organization_id != program.organization_id:
+        return False
+    if can(membership, Action.PROGRAM_MANAGE):
+        return True
+    return program.manager_links.filter(user_id=membership.user_id).exists()
