@@ -4,4 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("organizations.api_urls")),
+    path("", include("surveys.api_urls")),
+    path("", include("programs.api_urls")),
 ]

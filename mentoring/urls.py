@@ -20,6 +20,8 @@ urlpatterns = [
     path("invitations/<str:token>/", org_views.invitation_accept, name="invitation_accept"),
     path("orgs/", include("organizations.urls_account")),
     path("o/<slug:org_slug>/", include("organizations.urls")),
+    path("o/<slug:org_slug>/programs/", include("programs.urls")),
+    path("o/<slug:org_slug>/questionnaires/", include("surveys.urls")),
     path("api/v1/", include("mentoring.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The browsable docs are pages: a signed-out visitor is sent to the login page.

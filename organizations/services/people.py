@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..directory_import import MAX_LEVEL, parse_time_zone
+from ..events import announce_directory_change
 from ..models import Person, PersonChange
 from .links import people_relink
 
@@ -87,6 +88,7 @@ def person_create(*, organization, data, source, changed_by=None):
     if person.email:
         people_relink(organization=organization, person_ids=[person.pk])
         person.refresh_from_db(fields=["user"])
+    announce_directory_change(organization_id=organization.pk, person_ids=[person.pk])
     return person
 
 
@@ -103,6 +105,7 @@ def person_update(*, organization, person, data, source, changed_by=None, people
         # The account link follows the email: the old owner loses it, a verified new one gains it.
         people_relink(organization=organization, person_ids=[person.pk])
         person.refresh_from_db(fields=["user"])
+    announce_directory_change(organization_id=organization.pk, person_ids=[person.pk])
     return person
 
 

@@ -41,6 +41,7 @@ from ..directory_import import (
     read_directory,
     rejected_row_report,
 )
+from ..events import announce_directory_change
 from ..models import Organization, PeopleImport, Person, PersonChange
 from .links import people_relink
 from .people import blank_person_values, person_change_rows, person_diff
@@ -405,6 +406,10 @@ def _execute(organization, people_import, plan: _Plan, progress) -> None:
     history.flush()
     # New people and changed emails may match, or stop matching, a member's verified address.
     people_relink(organization=organization)
+    announce_directory_change(
+        organization_id=organization.pk,
+        person_ids=[*created_pks.values(), *(row.target_pk for row, _, _ in plan.updates)],
+    )
 
 
 def _create_people(organization, rows, blank, progress, now) -> dict[int, int]:

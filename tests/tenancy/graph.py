@@ -50,3 +50,17 @@ def build_tenant(name, slug):
     for builder in GRAPH_BUILDERS:
         objects.update(builder(org, users, objects))
     return org, users, objects
+
+
+# Later apps register their builders by being imported here, in data-flow order (a builder may
+# use the objects of those before it): surveys, then programs' design, recruitment, training.
+from . import graph_surveys  # noqa: E402, F401
+
+# isort: split
+from . import graph_programs_design  # noqa: E402, F401
+
+# isort: split
+from . import graph_programs_recruitment  # noqa: E402, F401
+
+# isort: split
+from . import graph_programs_training  # noqa: E402, F401

@@ -133,3 +133,11 @@ tenant_route("people-import-detail", pk="people_import")
 tenant_route("people-import-apply", pk="people_import")
 tenant_route("org:person-search", query={"exclude": "person"})  # the picker leaves out the person being edited
 tenant_route("org:logo")
+
+# Later apps register their routes in modules of their own, imported here.
+from . import (  # noqa: E402
+    registry_programs_design,  # noqa: F401
+    registry_programs_recruitment,  # noqa: F401
+    registry_programs_training,  # noqa: F401
+    registry_surveys,  # noqa: F401
+)

@@ -1,0 +1,3 @@
+"""Program API: training (being written). Exposes `urlpatterns` (relative to /api/v1/o/<org_slug>/)."""
+
+urlpatterns = []

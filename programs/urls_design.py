@@ -1,0 +1,3 @@
+"""Program pages: design (being written)."""
+
+urlpatterns = []

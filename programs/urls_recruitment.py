@@ -1,0 +1,3 @@
+"""Program pages: recruitment (being written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Program pages: training (being written)."""
+
+urlpatterns = []

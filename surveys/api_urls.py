@@ -1,0 +1,3 @@
+"""Questionnaire API under /api/v1/o/<org_slug>/ (being written)."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Isolation-audit graph builder for programs: design. Registered by importing this module."""

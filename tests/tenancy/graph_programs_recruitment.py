@@ -1,0 +1,1 @@
+"""Isolation-audit graph builder for programs: recruitment. Registered by importing this module."""

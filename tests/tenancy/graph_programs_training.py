@@ -1,0 +1,1 @@
+"""Isolation-audit graph builder for programs: training. Registered by importing this module."""

@@ -1,0 +1,1 @@
+"""Isolation-audit graph builder for surveys (questionnaires, questions, choices, responses)."""

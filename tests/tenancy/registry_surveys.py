@@ -1,0 +1,1 @@
+"""Isolation-audit routes for surveys."""
