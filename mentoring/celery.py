@@ -20,4 +20,9 @@ app.conf.beat_schedule = {
         "task": "organizations.tasks.purge_old_people_imports_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Exit dates set in advance arrive overnight: withdraw those people from open programs.
+    "withdraw-departed-participants": {
+        "task": "programs.tasks.withdraw_departed_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }

@@ -250,6 +250,13 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "PeopleImportStatusEnum": "organizations.models.PeopleImport.Status",
+        # Members' roles in the organization and participants' roles in a program.
+        "MemberRoleEnum": "organizations.models.Role",
+        "ParticipantRoleEnum": "programs.models.ParticipantRole",
+        "EnrollmentStatusEnum": "programs.models.EnrollmentStatus",
+        "NominationStatusEnum": "programs.models.Nomination.Status",
+        "ProgramStatusEnum": "programs.models.ProgramStatus",
+        "MentoringModelEnum": "programs.models.MentoringModel",
     },
 }
 

@@ -1,18 +1,14 @@
 """REST API for organizations, members, invitations and the people directory."""
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from . import services
-from .api_base import TenantModelViewSet, TenantPrimaryKeyRelatedField, TenantViewSetMixin
+from .api_base import TenantModelViewSet, TenantPrimaryKeyRelatedField, TenantViewSetMixin, translate_service_errors
 from .models import ApiToken, Invitation, Membership, Organization, PeopleImport, Person, PersonChange, Role
 from .permissions import Action
 from .services.people import EDITABLE_FIELDS as EDITABLE_PERSON_FIELDS
@@ -78,21 +74,6 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "user", "email", "created_at"]
 
 
-def _translate(call, *, field=None):
-    """Run a service call, turning its Django errors into API errors; a bare message is about `field`."""
-    try:
-        return call()
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error)) from error
-    except DjangoValidationError as error:
-        non_field = api_settings.NON_FIELD_ERRORS_KEY
-        if hasattr(error, "error_dict"):
-            detail = {non_field if k == NON_FIELD_ERRORS else k: v for k, v in error.message_dict.items()}
-        else:
-            detail = {field or non_field: error.messages}
-        raise ValidationError(detail) from error
-
-
 @extend_schema_view(
     partial_update=extend_schema(description="Change a member's role. Admins cannot change owners."),
     destroy=extend_schema(description="Remove a member; their API tokens in this organization are revoked."),
@@ -117,7 +98,7 @@ class MembershipViewSet(
 
     def perform_update(self, serializer):
         role = serializer.validated_data.get("role", serializer.instance.role)
-        serializer.instance = _translate(
+        serializer.instance = translate_service_errors(
             lambda: services.membership_change_role(
                 organization=self.organization, actor=self.membership, membership=serializer.instance, role=role
             ),
@@ -126,7 +107,7 @@ class MembershipViewSet(
 
     def perform_destroy(self, instance):
         # The only refusal that is not about permission is "the last owner", a fact of the role.
-        _translate(
+        translate_service_errors(
             lambda: services.membership_remove(
                 organization=self.organization, actor=self.membership, membership=instance
             ),
@@ -168,7 +149,7 @@ class InvitationViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = _translate(
+        serializer.instance = translate_service_errors(
             lambda: services.invitation_create(
                 organization=self.organization,
                 actor=self.membership,
@@ -208,7 +189,7 @@ class PersonViewSet(TenantModelViewSet):
 
     # Writes go through the services so every change of a tracked field is kept as history.
     def perform_create(self, serializer):
-        serializer.instance = _translate(
+        serializer.instance = translate_service_errors(
             lambda: services.person_create(
                 organization=self.organization,
                 data=serializer.validated_data,
@@ -218,7 +199,7 @@ class PersonViewSet(TenantModelViewSet):
         )
 
     def perform_update(self, serializer):
-        serializer.instance = _translate(
+        serializer.instance = translate_service_errors(
             lambda: services.person_update(
                 organization=self.organization,
                 person=serializer.instance,
@@ -294,8 +275,8 @@ class PeopleImportViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        _translate(lambda: services.people_import_check_size(upload.size))
-        people_import = _translate(
+        translate_service_errors(lambda: services.people_import_check_size(upload.size))
+        people_import = translate_service_errors(
             lambda: services.people_import_create(
                 organization=self.organization,
                 uploaded_by=request.user,

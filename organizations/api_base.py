@@ -8,9 +8,13 @@ Their foreign-key query-string filters are scoped by `api_filters.TenantFilterBa
 default filter backend.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, viewsets
+from rest_framework.settings import api_settings
 
 from .api_filters import TenantFilterBackend
 from .models import ApiToken
@@ -92,3 +96,23 @@ class TenantPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if organization is None:
             return queryset.none()
         return queryset.for_org(organization)
+
+
+def translate_service_errors(call, *, field=None):
+    """Run a service call, turning its Django errors into API errors naming the field.
+
+    Services raise django ValidationError({field: [...]}) and PermissionDenied; every API
+    endpoint calls services through this, so their errors reach clients in one shape. A bare
+    message (no field) is reported under `field`, or under non_field_errors.
+    """
+    try:
+        return call()
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error)) from error
+    except DjangoValidationError as error:
+        non_field = api_settings.NON_FIELD_ERRORS_KEY
+        if hasattr(error, "error_dict"):
+            detail = {non_field if k == NON_FIELD_ERRORS else k: v for k, v in error.message_dict.items()}
+        else:
+            detail = {field or non_field: error.messages}
+        raise exceptions.ValidationError(detail) from error

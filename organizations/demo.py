@@ -630,6 +630,12 @@ Step = Callable[[DemoContext], None]
 STEPS: list[Step] = [organizations_step, people_step, users_step]
 
 
+def register_step(step: Step) -> None:
+    """Later apps add their demo data (programs, matches, ...) from their AppConfig.ready()."""
+    if step not in STEPS:
+        STEPS.append(step)
+
+
 def reset_demo():
     """Delete the demo organizations (everything they own goes with them) and the demo users."""
     Organization.objects.filter(slug__in=[spec.slug for spec in ORG_SPECS]).delete()

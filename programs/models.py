@@ -205,6 +205,9 @@ class Enrollment(TenantModel):
     motivation = models.TextField(blank=True, default="")
     response = models.ForeignKey("surveys.Response", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.APPLIED)
+    # Empty while a nominee who accepted has not yet filled in the join form (role, intake,
+    # motivation, capacity); set by every application.
+    intake_submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -213,6 +216,24 @@ class Enrollment(TenantModel):
             models.UniqueConstraint(fields=["organization", "program", "person"], name="enrollment_unique_person")
         ]
         indexes = [models.Index(fields=["organization", "program", "status", "role"], name="enrollment_org_queue")]
+        ordering = ["created_at", "pk"]
+
+
+class EnrollmentNotification(TenantModel):
+    """The send log of decision emails: one row per decision, written with the decision.
+
+    The email task claims a row with a compare-and-set on `sending_at`, so a retried or
+    redelivered task never emails the same decision twice.
+    """
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="notifications")
+    status = models.CharField(max_length=12, choices=EnrollmentStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sending_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "enrollment"], name="enrollmentnotice_org_enr")]
         ordering = ["created_at", "pk"]
 
 
@@ -252,6 +273,9 @@ class Nomination(TenantModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # The nominee's email, claimed like a ProgramInvitation's: compare-and-set on sending_at.
+    sending_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "program", "nominee"], name="nomination_unique")]

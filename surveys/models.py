@@ -89,10 +89,14 @@ class Choice(TenantModel):
         return self.label
 
 
+# Answered questionnaires, questions and choices are RESTRICTed, not PROTECTed: nothing may
+# delete them on its own (retire instead), but deleting a whole organization still cascades.
+
+
 class Response(TenantModel):
     """One submission of a questionnaire. `respondent` is empty for anonymous surveys (later)."""
 
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="responses")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.RESTRICT, related_name="responses")
     respondent = models.ForeignKey(
         "organizations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
     )
@@ -108,7 +112,7 @@ class Answer(TenantModel):
     """One typed answer: exactly one of the value columns is used, by the question's type."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="answers")
     number_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     text_value = models.TextField(blank=True, default="")
     date_value = models.DateField(null=True, blank=True)
@@ -125,7 +129,7 @@ class AnswerChoice(TenantModel):
     """A chosen option; its own row (with the tenant key) so matching can read choices in bulk."""
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="answer_choices")
-    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="+")
+    choice = models.ForeignKey(Choice, on_delete=models.RESTRICT, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "answer", "choice"], name="answerchoice_unique")]

@@ -35,8 +35,16 @@ def _unavailable(reason):
     pytest.skip(reason)
 
 
+# Test modules elsewhere import these fixtures, which makes each importing module a fixture of
+# its own; Playwright's sync API allows one instance per thread, so they all share this one.
+_SHARED_BROWSER = []
+
+
 @pytest.fixture(scope="session")
 def browser():
+    if _SHARED_BROWSER:
+        yield _SHARED_BROWSER[0]
+        return
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     try:
@@ -45,8 +53,12 @@ def browser():
         _unavailable("the playwright package is not installed")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+        _SHARED_BROWSER.append(browser)
+        try:
+            yield browser
+        finally:
+            _SHARED_BROWSER.clear()
+            browser.close()
 
 
 @pytest.fixture

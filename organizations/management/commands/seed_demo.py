@@ -22,7 +22,14 @@ class Command(BaseCommand):
                 "published passwords. Run it against a development database, or add --force if "
                 "this deployment really is a throwaway demo."
             )
-        context = demo.seed_demo(reset=reset)
+        # Demo people are invented: the applications and decisions the seed makes must not
+        # print hundreds of emails to the console, so mail goes to memory while seeding.
+        backend = settings.EMAIL_BACKEND
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        try:
+            context = demo.seed_demo(reset=reset)
+        finally:
+            settings.EMAIL_BACKEND = backend
         for organization in context.organizations.values():
             counts = demo.headcount(organization)
             self.stdout.write(

@@ -1,0 +1,330 @@
+"""The questionnaire API: success and failure paths of every endpoint; errors name the field."""
+
+import pytest
+
+from organizations.models import Role
+from programs.models import Program, ProgramManager
+from surveys import services
+from surveys.models import Answer, Choice, Question, Questionnaire, Response
+from tests.factories import OrganizationFactory, PersonFactory
+from tests.organizations.api_helpers import NOT_FOUND, api_url, error_of, session_client, token_client
+
+from .helpers import SPEC, VALID_ANSWERS, choice, make_questionnaire, question
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def questionnaire(org):
+    return make_questionnaire(org)
+
+
+@pytest.fixture
+def api(org, admin_user):
+    return token_client(admin_user, org)
+
+
+def q_url(org, questionnaire, path=""):
+    return api_url(org, f"questionnaires/{questionnaire.pk}/{path}")
+
+
+def fields_of(response):
+    assert response.status_code == 400, response.content
+    return error_of(response)["fields"]
+
+
+# --- access -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.LEADER])
+def test_plain_members_are_refused(org, questionnaire, member_of, role):
+    client = session_client(member_of(org, role))
+    assert client.get(api_url(org, "questionnaires/")).status_code == 403
+    response = client.post(q_url(org, questionnaire, "responses/"), {"answers": VALID_ANSWERS}, format="json")
+    assert response.status_code == 403
+    assert not Response.objects.exists()
+
+
+def test_a_program_manager_may_use_the_api(org, questionnaire, member_of):
+    user = member_of(org, Role.MEMBER)
+    program = Program.objects.create(organization=org, name="Buddies")
+    ProgramManager.objects.create(organization=org, program=program, user=user)
+    assert session_client(user).get(api_url(org, "questionnaires/")).status_code == 200
+
+
+def test_another_organizations_questionnaire_is_the_same_404_as_a_missing_one(org, api):
+    elsewhere = make_questionnaire(OrganizationFactory())
+    for path in ("", "questions/", "responses/", f"questions/{elsewhere.questions.first().pk}/choices/"):
+        response = api.get(api_url(org, f"questionnaires/{elsewhere.pk}/{path}"))
+        assert (response.status_code, response.json()) == (404, NOT_FOUND)
+        missing = api.get(api_url(org, f"questionnaires/999999/{path}"))
+        assert (missing.status_code, missing.json()) == (404, NOT_FOUND)
+
+
+# --- questionnaires -------------------------------------------------------------------------
+
+
+def test_list_and_retrieve(org, questionnaire, api, django_assert_max_num_queries):
+    make_questionnaire(org, title="Another", kind="survey")
+    listed = api.get(api_url(org, "questionnaires/"))
+    assert [q["title"] for q in listed.json()["results"]] == ["Another", "Mentee intake"]
+    assert "questions" not in listed.json()["results"][0]
+    assert [q["title"] for q in api.get(api_url(org, "questionnaires/?kind=survey")).json()["results"]] == ["Another"]
+    with django_assert_max_num_queries(8):
+        detail = api.get(q_url(org, questionnaire)).json()
+    assert [q["key"] for q in detail["questions"]] == [q["key"] for q in SPEC["questions"]]
+    goal = detail["questions"][0]
+    assert goal["choices"][0] == {
+        "id": goal["choices"][0]["id"],
+        "value": "grow",
+        "label": "Grow in my role",
+        "order": 0,
+        "retired": False,
+    }
+    assert detail["questions"][3]["min_value"] == 0 and detail["questions"][3]["max_value"] == 10
+
+
+def test_create_with_questions(org, api):
+    body = {
+        "title": "Mentor intake",
+        "questions": [
+            {
+                "key": "teach",
+                "text": "What can you teach?",
+                "type": "multiple",
+                "choices": [{"label": "Python"}, {"value": "sql", "label": "SQL"}],
+            },
+            {"text": "Recommend?", "type": "scale", "min_value": 0, "max_value": 10, "required": True},
+        ],
+    }
+    response = api.post(api_url(org, "questionnaires/"), body, format="json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["kind"] == "intake"
+    assert [c["value"] for c in data["questions"][0]["choices"]] == ["python", "sql"]
+    assert data["questions"][1]["key"] == "recommend"
+
+
+def test_create_errors_name_the_question_field_and_create_nothing(org, api):
+    body = {
+        "title": "Broken",
+        "questions": [
+            {"key": "nps", "text": "NPS", "type": "scale", "min_value": 1, "max_value": 7},
+            {"key": "pick", "text": "Pick", "type": "single"},
+            {"text": "Essay", "type": "essay"},
+        ],
+    }
+    fields = fields_of(api.post(api_url(org, "questionnaires/"), body, format="json"))
+    assert fields == {"questions.2.type": ['"essay" is not a valid choice.']}
+    del body["questions"][2]
+    fields = fields_of(api.post(api_url(org, "questionnaires/"), body, format="json"))
+    assert fields == {
+        "questions.0.max_value": ["A scale runs 1–5, 1–10 or 0–10."],
+        "questions.1.choices": ["Give at least one choice."],
+    }
+    assert fields_of(api.post(api_url(org, "questionnaires/"), {"title": ""}, format="json")) == {
+        "title": ["This field may not be blank."]
+    }
+    assert not Questionnaire.objects.exists()
+
+
+def test_update(org, questionnaire, api):
+    response = api.patch(q_url(org, questionnaire), {"title": "Renamed", "kind": "survey"}, format="json")
+    assert response.status_code == 200 and response.json()["title"] == "Renamed"
+    assert fields_of(api.patch(q_url(org, questionnaire), {"kind": "poll"}, format="json")) == {
+        "kind": ['"poll" is not a valid choice.']
+    }
+    assert api.delete(q_url(org, questionnaire)).status_code == 405
+
+
+def test_copy_and_reorder(org, questionnaire, api):
+    copy = api.post(q_url(org, questionnaire, "copy/"))
+    assert copy.status_code == 201 and len(copy.json()["questions"]) == 8
+    ids = [question(questionnaire, "start").pk]
+    response = api.post(q_url(org, questionnaire, "reorder/"), {"question_ids": ids}, format="json")
+    assert response.status_code == 200 and response.json()[0]["key"] == "start"
+    other = Questionnaire.objects.exclude(pk=questionnaire.pk).get()
+    foreign = [other.questions.first().pk]
+    fields = fields_of(api.post(q_url(org, questionnaire, "reorder/"), {"question_ids": foreign}, format="json"))
+    assert fields == {"question_ids": [f"{foreign[0]} is not a question of this questionnaire."]}
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+def test_questions_list_create_update_retire_restore(org, questionnaire, api):
+    assert len(api.get(q_url(org, questionnaire, "questions/")).json()) == 8
+    created = api.post(
+        q_url(org, questionnaire, "questions/"),
+        {"text": "Team size", "type": "number", "min_value": 1, "max_value": 500},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert created.json()["key"] == "team_size" and created.json()["order"] == 8
+    detail = q_url(org, questionnaire, f"questions/{pk}/")
+    changed = api.patch(detail, {"text": "Team size?", "required": True}, format="json")
+    assert changed.status_code == 200 and changed.json()["required"] is True
+    assert api.post(detail + "retire/").json()["retired"] is True
+    assert api.post(detail + "restore/").json()["retired"] is False
+
+
+def test_question_failures_name_the_field(org, questionnaire, api):
+    create = q_url(org, questionnaire, "questions/")
+    assert fields_of(api.post(create, {"text": "NPS", "type": "scale", "max_value": 7}, format="json")) == {
+        "max_value": ["A scale runs 1–5, 1–10 or 0–10."]
+    }
+    assert "key" in fields_of(api.post(create, {"text": "Dup", "type": "date", "key": "goal"}, format="json"))
+    assert "type" in fields_of(api.post(create, {"text": "X", "type": "essay"}, format="json"))
+    assert "choices" in fields_of(
+        api.post(create, {"text": "X", "type": "number", "choices": [{"label": "A"}]}, format="json")
+    )
+
+
+def test_a_questions_type_cannot_change_once_answered(org, questionnaire, api):
+    services.response_submit(organization=org, questionnaire=questionnaire, respondent=None, answers=VALID_ANSWERS)
+    detail = q_url(org, questionnaire, f"questions/{question(questionnaire, 'hours').pk}/")
+    fields = fields_of(api.patch(detail, {"type": "short_text"}, format="json"))
+    assert list(fields) == ["type"] and "cannot change" in fields["type"][0]
+    assert question(questionnaire, "hours").type == "number"
+
+
+def test_a_question_of_another_questionnaire_is_not_found(org, questionnaire, api):
+    other = make_questionnaire(org, title="Other")
+    response = api.get(q_url(org, questionnaire, f"questions/{question(other, 'goal').pk}/"))
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
+
+
+# --- choices ------------------------------------------------------------------------------
+
+
+def test_choices_create_rename_retire_delete_restore(org, questionnaire, api):
+    goal = question(questionnaire, "goal")
+    base = q_url(org, questionnaire, f"questions/{goal.pk}/choices/")
+    created = api.post(base, {"label": "Find a mentor"}, format="json")
+    assert created.status_code == 201 and created.json()["value"] == "find_a_mentor"
+    assert fields_of(api.post(base, {"label": "Again", "value": "grow"}, format="json")) == {
+        "value": ["Another choice of this question already uses the value “grow”."]
+    }
+    assert fields_of(api.post(base, {"label": ""}, format="json")) == {"label": ["This field may not be blank."]}
+    services.response_submit(organization=org, questionnaire=questionnaire, respondent=None, answers=VALID_ANSWERS)
+    grow = choice(questionnaire, "goal", "grow")
+    assert api.patch(f"{base}{grow.pk}/", {"label": "Grow"}, format="json").json()["label"] == "Grow"
+    assert "value" in fields_of(api.patch(f"{base}{grow.pk}/", {"value": "growth"}, format="json"))
+    retired = api.post(f"{base}{grow.pk}/retire/")
+    assert retired.status_code == 200 and retired.json()["retired"] is True
+    switch = choice(questionnaire, "goal", "switch")
+    assert api.post(f"{base}{switch.pk}/retire/").status_code == 204
+    assert not Choice.objects.filter(pk=switch.pk).exists()
+    assert api.post(f"{base}{grow.pk}/restore/").json()["retired"] is False
+    assert len(api.get(base).json()) == 3
+
+
+def test_choices_only_on_choice_questions(org, questionnaire, api):
+    hours = question(questionnaire, "hours")
+    response = api.post(q_url(org, questionnaire, f"questions/{hours.pk}/choices/"), {"label": "A"}, format="json")
+    assert fields_of(response) == {"choices": ["Only single- and multiple-choice questions have choices."]}
+
+
+def test_the_last_offered_choice_cannot_be_retired(org, questionnaire, api):
+    q = services.question_add(organization=org, questionnaire=questionnaire, text="Only", type="single", choices=["A"])
+    only = q.choices.get()
+    response = api.post(q_url(org, questionnaire, f"questions/{q.pk}/choices/{only.pk}/retire/"))
+    assert fields_of(response) == {"choices": ["A choice question needs at least one choice on offer."]}
+
+
+# --- responses ----------------------------------------------------------------------------
+
+
+def test_submit_and_read_a_response(org, questionnaire, api, django_assert_max_num_queries):
+    person = PersonFactory(organization=org)
+    body = {"respondent": person.pk, "answers": {**VALID_ANSWERS, "goal": choice(questionnaire, "goal", "grow").pk}}
+    response = api.post(q_url(org, questionnaire, "responses/"), body, format="json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["respondent"] == person.pk
+    assert data["answers"] == {
+        "goal": "grow",
+        "skills": ["speaking", "python"],
+        "confidence": 4,
+        "recommend": 9,
+        "hours": 6,
+        "headline": "Backend engineer",
+        "story": "I want to lead a team.",
+        "start": "2025-02-03",
+    }
+    assert data["display"][0] == {"key": "goal", "question": "Your main goal", "value": "Grow in my role"}
+    with django_assert_max_num_queries(12):
+        again = api.get(q_url(org, questionnaire, f"responses/{data['id']}/"))
+    assert again.json()["answers"] == data["answers"]
+    listed = api.get(q_url(org, questionnaire, "responses/")).json()
+    assert [r["id"] for r in listed["results"]] == [data["id"]]
+
+
+def test_resubmitting_replaces_the_answers(org, questionnaire, api):
+    response = services.response_submit(
+        organization=org, questionnaire=questionnaire, respondent=None, answers=VALID_ANSWERS
+    )
+    body = {"answers": {**VALID_ANSWERS, "goal": "lead"}}
+    updated = api.put(q_url(org, questionnaire, f"responses/{response.pk}/"), body, format="json")
+    assert updated.status_code == 200 and updated.json()["answers"]["goal"] == "lead"
+    assert Response.objects.count() == 1
+
+
+BAD = [
+    ("goal", None, "This question is required."),
+    ("goal", "nope", "“nope” is not one of the choices for this question."),
+    ("confidence", 6, "Choose a number from 1 to 5."),
+    ("recommend", -1, "Choose a number from 0 to 10."),
+    ("confidence", "very", "Enter a number."),
+    ("hours", 21, "Enter a number of at most 20."),
+    ("headline", ["a", "b"], "Give one answer, not a list."),
+    ("start", "2025-02-30", "Enter a real date as YYYY-MM-DD."),
+    ("nonsense", "x", "This questionnaire has no question with this key."),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "message"), BAD)
+def test_a_bad_answer_is_named_and_nothing_is_saved(org, questionnaire, api, key, value, message):
+    body = {"answers": {**VALID_ANSWERS, key: value}}
+    fields = fields_of(api.post(q_url(org, questionnaire, "responses/"), body, format="json"))
+    assert fields == {f"answers.{key}": [message]}
+    assert not Response.objects.exists() and not Answer.objects.exists()
+
+
+def test_choice_ids_of_another_question_or_organization_are_refused(org, questionnaire, api):
+    sql = choice(questionnaire, "skills", "sql")
+    foreign = choice(make_questionnaire(OrganizationFactory()), "goal", "grow")
+    body = {"answers": {**VALID_ANSWERS, "goal": sql.pk, "skills": [foreign.pk]}}
+    fields = fields_of(api.post(q_url(org, questionnaire, "responses/"), body, format="json"))
+    assert fields == {
+        "answers.goal": [f"“{sql.pk}” is not one of the choices for this question."],
+        "answers.skills": [f"“{foreign.pk}” is not one of the choices for this question."],
+    }
+
+
+def test_a_retired_choice_is_refused(org, questionnaire, api):
+    services.response_submit(organization=org, questionnaire=questionnaire, respondent=None, answers=VALID_ANSWERS)
+    services.choice_retire(organization=org, choice=choice(questionnaire, "goal", "grow"))
+    fields = fields_of(api.post(q_url(org, questionnaire, "responses/"), {"answers": VALID_ANSWERS}, format="json"))
+    assert fields == {"answers.goal": ["“Grow in my role” is no longer offered; choose another option."]}
+
+
+def test_respondent_from_another_organization_and_malformed_bodies(org, questionnaire, api):
+    stranger = PersonFactory(organization=OrganizationFactory())
+    body = {"respondent": stranger.pk, "answers": VALID_ANSWERS}
+    fields = fields_of(api.post(q_url(org, questionnaire, "responses/"), body, format="json"))
+    assert list(fields) == ["respondent"]
+    assert "answers" in fields_of(api.post(q_url(org, questionnaire, "responses/"), {}, format="json"))
+    assert "answers" in fields_of(
+        api.post(q_url(org, questionnaire, "responses/"), {"answers": ["goal"]}, format="json")
+    )
+    assert not Response.objects.exists()
+
+
+def test_a_response_of_another_questionnaire_is_not_found(org, questionnaire, api):
+    other = make_questionnaire(org, title="Other")
+    response = services.response_submit(organization=org, questionnaire=other, respondent=None, answers=VALID_ANSWERS)
+    got = api.get(q_url(org, questionnaire, f"responses/{response.pk}/"))
+    assert (got.status_code, got.json()) == (404, NOT_FOUND)
+    assert Question.objects.count() == 16
