@@ -24,6 +24,12 @@ REASONS = {
 }
 
 
+def _season(day) -> str:
+    """Demo names follow the seeding date, so they never look stale: "Autumn 2026"."""
+    season = ("Winter", "Spring", "Summer", "Autumn")[(day.month % 12) // 3]
+    return f"{season} {day.year}"
+
+
 def _answer(question, rng):
     """A valid raw answer for a question, as a participant's form would send it."""
     choices = [c.value for c in question.choices.all() if not c.retired]
@@ -97,8 +103,11 @@ def _walk(program, actor, statuses, today):
         )
 
 
-def _candidates(program, today, exclude=()):
+def _candidates(program, today, exclude=(), decider=None):
     people = audience_queryset(organization=program.organization, rules=program.audience, today=today)
+    if decider is not None:
+        # The admin decides these applications, and nobody may decide their own.
+        people = people.exclude(user=decider)
     return list(people.exclude(pk__in=exclude).order_by("pk"))
 
 
@@ -115,13 +124,13 @@ def programs_step(context):
         organization=organization,
         template_key="new_manager_circles",
         actor=admin,
-        name="New-Manager Circles 2025–26",
+        name=f"New-Manager Circles {(today - timedelta(days=300)).year}–{str((today - timedelta(days=30)).year)[2:]}",
         start_date=today - timedelta(days=300),
     )
     program_update(organization=organization, program=closed, data={"end_date": today - timedelta(days=30)})
     opened = today - timedelta(days=330)
     _walk(closed, admin, [ProgramStatus.RECRUITING], opened)
-    managers = [p for p in _candidates(closed, opened) if p.reports.exists()][:24]
+    managers = [p for p in _candidates(closed, opened, decider=admin) if p.reports.exists()][:24]
     circle = _apply(closed, managers, rng)
     enrollment_decide(
         organization=organization, program=closed, enrollments=circle, decision=EnrollmentStatus.APPROVED, actor=admin
@@ -134,13 +143,13 @@ def programs_step(context):
         organization=organization,
         template_key="onboarding_buddy",
         actor=admin,
-        name="Onboarding Buddies — Autumn 2026",
+        name=f"Onboarding Buddies — {_season(today - timedelta(days=60))}",
         start_date=today - timedelta(days=60),
     )
     opened = today - timedelta(days=80)
     program_update(organization=organization, program=active, data={"audience": {}})
     _walk(active, admin, [ProgramStatus.RECRUITING], opened)
-    pool = _candidates(active, opened, exclude=[p.pk for p in managers])
+    pool = _candidates(active, opened, exclude=[p.pk for p in managers], decider=admin)
     buddies = _apply(active, rng.sample(pool, 60), rng, share_mentors=0.5)
     enrollment_decide(
         organization=organization, program=active, enrollments=buddies, decision=EnrollmentStatus.APPROVED, actor=admin
@@ -153,7 +162,7 @@ def programs_step(context):
         organization=organization,
         template_key="reverse_mentoring",
         actor=admin,
-        name="Reverse Mentoring 2027",
+        name=f"Reverse Mentoring {(today + timedelta(days=45)).year}",
         start_date=today + timedelta(days=45),
     )
     program_update(organization=organization, program=recruiting, data={"audience": {}})

@@ -32,6 +32,7 @@ from ..models import (
 
 MAX_CAPACITY = 50
 MAX_INVITE_LINES = 5000
+EMAIL_BATCH = 200  # emails one task sends
 DEPARTED_REASON = "Left the organization"
 # Applications still in play: the ones a departure withdraws and that block a second application.
 OPEN_STATUSES = (EnrollmentStatus.APPLIED, EnrollmentStatus.APPROVED, EnrollmentStatus.WAITLISTED)
@@ -43,6 +44,15 @@ DECIDABLE_PROGRAM_STATUSES = (ProgramStatus.RECRUITING, ProgramStatus.MATCHING, 
 def _raise(errors):
     if errors:
         raise ValidationError(errors)
+
+
+def _send_after_commit(task, organization, ids):
+    """Enqueue `task(organization_id, ids)` after commit, in batches, so one task's emails
+    finish well within the task time limit however many rows a bulk action wrote."""
+    org_id = organization.pk
+    for start in range(0, len(ids), EMAIL_BATCH):
+        batch = ids[start : start + EMAIL_BATCH]
+        transaction.on_commit(lambda batch=batch: task.delay(org_id, batch))
 
 
 def _same_org(organization, *objects):
@@ -246,6 +256,8 @@ def enrollment_decide(*, organization, program, enrollments, decision, reason=""
             problems.append(f"{row.person.name} withdrew; a withdrawn application cannot be decided.")
         elif decision == EnrollmentStatus.APPROVED and not row.person.is_active:
             problems.append(f"{row.person.name} has left the organization.")
+        if actor is not None and row.person.user_id == actor.pk:
+            problems.append("You cannot decide your own application: another program manager or an admin does.")
     _raise({"enrollments": problems} if problems else {})
 
     result = DecisionResult()
@@ -260,12 +272,10 @@ def enrollment_decide(*, organization, program, enrollments, decision, reason=""
     notices = EnrollmentNotification.objects.bulk_create(
         [EnrollmentNotification(organization=organization, enrollment=row, status=decision) for row in result.changed]
     )
-    notice_ids = [n.pk for n in notices]
-    if notice_ids:
+    if notices:
         from ..tasks import send_enrollment_decisions_task
 
-        org_id = organization.pk
-        transaction.on_commit(lambda: send_enrollment_decisions_task.delay(org_id, notice_ids))
+        _send_after_commit(send_enrollment_decisions_task, organization, [n.pk for n in notices])
     return result
 
 
@@ -405,10 +415,7 @@ def _invite_people(*, organization, program, candidates, actor, report):
     if to_send:
         from ..tasks import send_program_invitations_task
 
-        org_id = organization.pk
-        for start in range(0, len(to_send), 200):
-            chunk = to_send[start : start + 200]
-            transaction.on_commit(lambda chunk=chunk: send_program_invitations_task.delay(org_id, chunk))
+        _send_after_commit(send_program_invitations_task, organization, to_send)
     return report
 
 

@@ -189,7 +189,8 @@ def review(request, pk):
     decision_form = DecisionForm(request.POST or None)
     back_query = request.POST.get("back", "") if request.method == "POST" else request.GET.urlencode()
     if request.method == "POST":
-        selected = [int(v) for v in request.POST.getlist("enrollments") if v.isdigit()]
+        # isascii: "²".isdigit() is true, and int() refuses it.
+        selected = [int(v) for v in request.POST.getlist("enrollments") if v.isascii() and v.isdigit()]
         if decision_form.is_valid():
             try:
                 result = services.enrollment_decide(

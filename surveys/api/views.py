@@ -1,9 +1,10 @@
 """The questionnaire API: questionnaires, their questions and choices, and responses.
 
-Who: the same rule as the builder pages (surveys.access): organization admins and owners and
-program managers, for reading and writing alike. Nested routes resolve their parent
-questionnaire (and question) inside the organization first, so another organization's id is
-a 404 exactly like a missing one. Every write goes through surveys.services; a service's
+Who: the same rule as the builder pages (surveys.access): organization admins and owners, and
+program managers for the questionnaires no program they do not manage uses; for reading and
+writing alike. Nested routes resolve their parent questionnaire (and question) among those
+first, so another organization's id, or another program's questionnaire, is a 404 exactly like
+a missing one. Every write goes through surveys.services; a service's
 ValidationError names the field ("answers.<key>" for an answer, "questions.<i>.<field>" for a
 question in a new questionnaire).
 """
@@ -24,7 +25,7 @@ from organizations.permissions import Action
 from organizations.scoping import get_for_org_or_404
 
 from .. import selectors, services
-from ..access import require_questionnaire_manager
+from ..access import manageable_questionnaires, require_questionnaire_manager
 from ..models import Choice, Question, Questionnaire, Response
 from . import serializers as s
 
@@ -58,7 +59,8 @@ class SurveyViewSetMixin(TenantViewSetMixin):
 
     @cached_property
     def questionnaire(self):
-        return get_for_org_or_404(Questionnaire, self.organization, pk=self.kwargs["questionnaire_pk"])
+        questionnaires = manageable_questionnaires(self.membership, Questionnaire.objects.for_org(self.organization))
+        return get_for_org_or_404(questionnaires, self.organization, pk=self.kwargs["questionnaire_pk"])
 
     @cached_property
     def question(self):
@@ -99,6 +101,9 @@ class QuestionnaireViewSet(
     search_fields = ["title"]
     ordering_fields = ["title", "created_at", "updated_at"]
     ordering = ["title", "pk"]
+
+    def refine_queryset(self, queryset):
+        return manageable_questionnaires(self.membership, queryset)
 
     def get_serializer_class(self):
         return s.QuestionnaireSummarySerializer if self.action == "list" else s.QuestionnaireSerializer

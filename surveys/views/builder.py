@@ -18,7 +18,7 @@ from organizations.permissions import Action
 from organizations.scoping import get_for_org_or_404, org_view
 
 from .. import selectors, services
-from ..access import require_questionnaire_manager
+from ..access import manageable_questionnaires, require_questionnaire_manager
 from ..forms import ChoiceForm, QuestionForm, QuestionnaireDetailsForm, QuestionnaireForm
 from ..models import Choice, Question, Questionnaire
 
@@ -36,7 +36,8 @@ def builder_view(view):
 
 
 def _questionnaire(request, pk):
-    questionnaire = get_for_org_or_404(Questionnaire, request.organization, pk=pk)
+    questionnaires = manageable_questionnaires(request.membership, Questionnaire.objects.for_org(request.organization))
+    questionnaire = get_for_org_or_404(questionnaires, request.organization, pk=pk)
     questionnaire.organization = request.organization
     return questionnaire
 
@@ -87,7 +88,9 @@ def _builder_response(request, questionnaire, *, anchor="", status=200, **extra)
 
 @builder_view
 def questionnaire_list(request):
-    questionnaires = list(selectors.questionnaires_for_org(request.organization))
+    questionnaires = list(
+        manageable_questionnaires(request.membership, selectors.questionnaires_for_org(request.organization))
+    )
     return render(request, "surveys/questionnaire_list.html", {"questionnaires": questionnaires})
 
 

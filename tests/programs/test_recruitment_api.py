@@ -209,6 +209,20 @@ def test_members_cannot_decide(org, program):
     assert response.status_code == 403
 
 
+def test_a_program_manager_cannot_approve_their_own_application(org, program):
+    client, user, person = member_client(org)
+    program.manager_links.create(organization=org, user=user)
+    own = enroll(program, person, role="mentor")
+    response = client.post(
+        api_url(org, "enrollments/decide/"),
+        {"program": program.pk, "enrollments": [own.pk], "decision": "approved"},
+        format="json",
+    )
+    assert list(error_of(response)["fields"]) == ["enrollments"]
+    own.refresh_from_db()
+    assert own.status == "applied"
+
+
 def test_another_organizations_application_answers_like_a_missing_one(org, program, admin_user):
     foreign = enroll(make_program(OrganizationFactory()))
     client = token_client(admin_user, org)

@@ -11,7 +11,7 @@ from programs.services import enrollment_decide
 from programs.tasks import _send_claimed, send_enrollment_decisions_task
 
 from ..factories import PersonFactory
-from .recruitment_fixtures import make_program, program_fixture  # noqa: F401
+from .recruitment_fixtures import linked_member, make_program, program_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,31 @@ def test_a_decline_needs_a_reason_and_changes_nothing_without_one(org, program, 
     assert set(Enrollment.objects.values_list("status", flat=True)) == {"applied"}
     assert mail.outbox == []
     assert not EnrollmentNotification.objects.exists()
+
+
+def test_a_large_decision_is_emailed_by_several_tasks(org, program, monkeypatch, django_capture_on_commit_callbacks):
+    from programs.services import recruitment
+
+    # One task per batch keeps each well within the task time limit, however many applicants.
+    monkeypatch.setattr(recruitment, "EMAIL_BATCH", 2)
+    with django_capture_on_commit_callbacks() as callbacks:
+        decide(program, applicants(program, 3), "waitlisted")
+    assert len(callbacks) == 2
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 3
+
+
+def test_nobody_decides_their_own_application(org, program, django_capture_on_commit_callbacks):
+    user, person = linked_member(org, role="admin")
+    (other,) = applicants(program, 1)
+    own = Enrollment.objects.create(organization=org, program=program, person=person, role="mentor")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as caught:
+        decide(program, [own, other], "approved", actor=user)
+    assert list(caught.value.message_dict) == ["enrollments"]
+    assert "your own application" in caught.value.message_dict["enrollments"][0]
+    assert set(Enrollment.objects.values_list("status", flat=True)) == {"applied"}
+    assert not EnrollmentNotification.objects.exists() and not mail.outbox
 
 
 def test_a_declined_applicant_receives_the_reason(org, program, django_capture_on_commit_callbacks):

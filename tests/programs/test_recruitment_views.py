@@ -233,6 +233,15 @@ def test_a_decline_without_reason_shows_the_error_beside_the_field(org, program,
     assert Enrollment.objects.get().status == "applied"
 
 
+def test_a_selection_that_is_not_an_id_is_ignored_not_a_crash(org, program, admin_user, client_for):
+    (row,) = applications(program, 1)
+    response = client_for(admin_user).post(
+        url("review", org, program.pk), {"enrollments": ["\u00b2", str(row.pk)], "decision": "waitlisted"}
+    )
+    assert response.status_code == 302
+    assert Enrollment.objects.get().status == "waitlisted"
+
+
 def test_the_review_queue_costs_the_same_queries_at_any_size(
     org, program, admin_user, client_for, django_assert_max_num_queries
 ):

@@ -52,6 +52,47 @@ def test_a_program_manager_may_use_the_api(org, questionnaire, member_of):
     assert session_client(user).get(api_url(org, "questionnaires/")).status_code == 200
 
 
+def test_a_program_manager_reaches_only_questionnaires_no_other_program_uses(org, questionnaire, member_of):
+    """Program A's manager can neither read nor change program B's intake or its answers."""
+    user = member_of(org, Role.MEMBER)
+    theirs = make_questionnaire(org, title="A intake")
+    Program.objects.create(organization=org, name="A", mentee_questionnaire=theirs).manager_links.create(
+        organization=org, user=user
+    )
+    others = make_questionnaire(org, title="B intake")
+    Program.objects.create(organization=org, name="B", mentee_questionnaire=others)
+    answered = services.response_submit(
+        organization=org, questionnaire=others, respondent=PersonFactory(organization=org), answers=VALID_ANSWERS
+    )
+    client = session_client(user)
+    listed = [q["title"] for q in client.get(api_url(org, "questionnaires/")).json()["results"]]
+    assert sorted(listed) == ["A intake", questionnaire.title]
+    for method, path in [
+        ("get", ""),
+        ("get", "responses/"),
+        ("get", f"responses/{answered.pk}/"),
+        ("put", f"responses/{answered.pk}/"),
+        ("post", f"questions/{question(others, 'goal').pk}/retire/"),
+    ]:
+        response = getattr(client, method)(q_url(org, others, path), {"answers": {"goal": "lead"}}, format="json")
+        assert (response.status_code, response.json()) == (404, NOT_FOUND), path
+    assert client.get(q_url(org, theirs, "responses/")).status_code == 200
+    assert not Question.objects.filter(retired=True).exists()
+    assert Answer.objects.get(response=answered, question__key="goal").choices.get().value == "grow"
+
+
+def test_a_program_manager_cannot_read_answers_a_program_they_do_not_manage_collected(org, member_of):
+    """An intake a program stopped using still holds its applicants' answers."""
+    user = member_of(org, Role.MEMBER)
+    Program.objects.create(organization=org, name="A").manager_links.create(organization=org, user=user)
+    old = make_questionnaire(org, title="B's old intake")
+    program_b = Program.objects.create(organization=org, name="B")
+    person = PersonFactory(organization=org)
+    answered = services.response_submit(organization=org, questionnaire=old, respondent=person, answers=VALID_ANSWERS)
+    program_b.enrollments.create(organization=org, person=person, role="mentee", response=answered)
+    assert session_client(user).get(q_url(org, old, "responses/")).status_code == 404
+
+
 def test_another_organizations_questionnaire_is_the_same_404_as_a_missing_one(org, api):
     elsewhere = make_questionnaire(OrganizationFactory())
     for path in ("", "questions/", "responses/", f"questions/{elsewhere.questions.first().pk}/choices/"):

@@ -51,6 +51,18 @@ def test_a_program_manager_who_is_a_plain_member_may_build(org, questionnaire, m
     assert client_for(user).get(url("questionnaire-detail", org, questionnaire.pk)).status_code == 200
 
 
+def test_a_program_manager_does_not_see_or_build_another_programs_intake(org, member_of, client_for):
+    user = member_of(org, Role.MEMBER)
+    Program.objects.create(organization=org, name="A").manager_links.create(organization=org, user=user)
+    others = make_questionnaire(org, title="B intake")
+    Program.objects.create(organization=org, name="B", mentor_questionnaire=others)
+    client = client_for(user)
+    assert "B intake" not in text(client.get(url("questionnaire-list", org)))
+    assert client.get(url("questionnaire-detail", org, others.pk)).status_code == 404
+    assert client.post(url("question-retire", org, others.pk, question(others, "goal").pk)).status_code == 404
+    assert not Question.objects.filter(retired=True).exists()
+
+
 def test_managing_a_program_elsewhere_gives_no_rights_here(org, questionnaire, member_of, client_for):
     user = member_of(org, Role.MEMBER)
     other = OrganizationFactory()
