@@ -33,6 +33,7 @@ from ..models import Enrollment, ParticipantRole, Program, ProgramManager, Train
 from ..selectors.matching import matching_pool
 from ..services import training as training_services
 from ..services.training import TRAINABLE_STATUSES
+from .design import VisibleProgramField
 
 
 def _require_manage(viewset, program):
@@ -61,7 +62,8 @@ class QuizField(serializers.JSONField):
 
 
 class TrainingModuleSerializer(serializers.ModelSerializer):
-    program = TenantPrimaryKeyRelatedField(queryset=Program.objects.all())
+    # A draft the caller does not manage fails like a missing id, not with a telling 403.
+    program = VisibleProgramField(queryset=Program.objects.all())
     quiz = QuizField(required=False, default=list)
     content_html = serializers.SerializerMethodField(help_text="The Markdown content, rendered and sanitized.")
     order = serializers.IntegerField(
@@ -108,7 +110,7 @@ class TrainingModuleSerializer(serializers.ModelSerializer):
 
 
 class ReorderSerializer(serializers.Serializer):
-    program = TenantPrimaryKeyRelatedField(queryset=Program.objects.all())
+    program = VisibleProgramField(queryset=Program.objects.all())
     modules = serializers.ListField(child=serializers.IntegerField(), help_text="Every module id, in the new order.")
 
 

@@ -141,7 +141,8 @@ def default_start_date(today=None) -> date:
 def _validate_program(*, organization, program, original_model=None):
     """Check the program's (already assigned) fields; ValidationError names each one at fault."""
     errors = {}
-    program.name = (program.name or "").strip()
+    # One line: the name goes into email subjects, where a line break fails the send for good.
+    program.name = " ".join(str(program.name or "").split())
     if not program.name:
         errors["name"] = "Give the program a name."
 

@@ -53,6 +53,12 @@ def test_a_non_member_cannot_create_or_manage(org):
     assert not Program.objects.exists()
 
 
+def test_a_program_name_is_kept_on_one_line(org, admin_user):
+    # The name goes into email subjects; a line break there would make every send fail.
+    program = design.program_create(organization=org, actor=admin_user, data={"name": " Buddies\r\nBcc: x "})
+    assert program.name == "Buddies Bcc: x"
+
+
 @pytest.mark.parametrize(
     "fields, field",
     [

@@ -38,6 +38,20 @@ def pool_url(program):
 # --- modules -----------------------------------------------------------------------------
 
 
+def test_a_draft_someone_does_not_manage_answers_like_a_missing_program(program, manager):
+    draft = make_program(program.organization, name="Secret draft", status="draft")
+    client = token_client(manager, program.organization)
+    body = {"title": "Listening", "content": "Listen."}
+
+    def refusal(path, pk, extra):
+        response = client.post(modules_url(program, path), {**body, **extra, "program": pk}, format="json")
+        return response.status_code, str(error_of(response)["fields"]).replace(str(pk), "N")
+
+    for path, extra in (("", {}), ("reorder/", {"modules": []})):
+        assert refusal(path, draft.pk, extra) == refusal(path, 999999, extra)
+    assert not TrainingModule.objects.exists()
+
+
 def test_a_manager_creates_a_module_with_a_quiz(program, manager):
     body = {"program": program.pk, "title": "Listening", "content": "**Listen.**", "role": "mentor", "quiz": QUIZ}
     response = token_client(manager, program.organization).post(modules_url(program), body, format="json")
