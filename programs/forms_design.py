@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from organizations.forms import PersonPickerField
 from organizations.models import Membership, Person
 from organizations.scoping import scope_form_querysets
+from surveys.access import manageable_questionnaires
 from surveys.models import Questionnaire
 
 from .audience import LABELS as AUDIENCE_LABELS
@@ -124,12 +125,15 @@ class ProgramForm(ServiceErrorsMixin, forms.ModelForm):
             "handbook": forms.Textarea(attrs={"rows": 12}),
         }
 
-    def __init__(self, *args, organization, search_url="", **kwargs):
+    def __init__(self, *args, organization, membership=None, search_url="", **kwargs):
         super().__init__(*args, **kwargs)
         scope_form_querysets(self, organization)
         self.fields["executive_sponsor"].queryset = Person.objects.for_org(organization)
         self.fields["executive_sponsor"].widget.search_url = search_url
         intakes = Questionnaire.objects.for_org(organization).filter(kind=Questionnaire.Kind.INTAKE)
+        if membership is not None:
+            # A program manager may link only questionnaires no program they don't manage uses.
+            intakes = manageable_questionnaires(membership, intakes)
         for name in ("mentor_questionnaire", "mentee_questionnaire", "peer_questionnaire"):
             self.fields[name].queryset = intakes
             self.fields[name].empty_label = "— None yet —"

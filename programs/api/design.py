@@ -30,6 +30,7 @@ from organizations.api_base import (
 )
 from organizations.models import Person
 from organizations.permissions import Action, can, can_manage_program
+from surveys.access import manageable_questionnaires
 from surveys.models import Questionnaire
 
 from ..access import visible_programs
@@ -96,15 +97,24 @@ class ObjectListField(serializers.JSONField):
     """A list of JSON objects (matching hints, discussion prompts)."""
 
 
+class ManageableQuestionnaireField(TenantPrimaryKeyRelatedField):
+    """An intake questionnaire the caller may link: another program's answers stay out of reach."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        membership = self.context.get("membership")
+        return manageable_questionnaires(membership, queryset) if membership is not None else queryset.none()
+
+
 class ProgramSerializer(serializers.ModelSerializer):
     executive_sponsor = TenantPrimaryKeyRelatedField(queryset=Person.objects.all(), allow_null=True, required=False)
-    mentor_questionnaire = TenantPrimaryKeyRelatedField(
+    mentor_questionnaire = ManageableQuestionnaireField(
         queryset=Questionnaire.objects.all(), allow_null=True, required=False
     )
-    mentee_questionnaire = TenantPrimaryKeyRelatedField(
+    mentee_questionnaire = ManageableQuestionnaireField(
         queryset=Questionnaire.objects.all(), allow_null=True, required=False
     )
-    peer_questionnaire = TenantPrimaryKeyRelatedField(
+    peer_questionnaire = ManageableQuestionnaireField(
         queryset=Questionnaire.objects.all(), allow_null=True, required=False
     )
     audience = AudienceField(required=False)

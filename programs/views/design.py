@@ -257,7 +257,13 @@ def _program_form(request, program, data=None):
     search_url = ""
     if can(request.membership, Action.PEOPLE_VIEW):
         search_url = reverse("org:person-search", args=[request.organization.slug])
-    return ProgramForm(data, instance=program, organization=request.organization, search_url=search_url)
+    return ProgramForm(
+        data,
+        instance=program,
+        organization=request.organization,
+        membership=request.membership,
+        search_url=search_url,
+    )
 
 
 @org_view(Action.PROGRAMS_VIEW)

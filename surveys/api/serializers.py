@@ -8,9 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from organizations.api_base import TenantPrimaryKeyRelatedField
-from organizations.models import Person
-
 from .. import selectors
 from ..models import Choice, Question, Questionnaire, Response
 
@@ -189,12 +186,3 @@ class ResponseSerializer(ResponseSummarySerializer):
             {"key": row.question.key, "question": row.label, "value": row.value}
             for row in selectors.response_answers(obj)
         ]
-
-
-class ResponseWriteSerializer(serializers.Serializer):
-    respondent = TenantPrimaryKeyRelatedField(queryset=Person.objects.all(), allow_null=True, required=False)
-    answers = serializers.DictField(
-        child=serializers.JSONField(allow_null=True),
-        help_text="By question key. Choices by id or value (a list for multiple choice); numbers; "
-        "dates as YYYY-MM-DD; text.",
-    )

@@ -289,17 +289,6 @@ class ChoiceViewSet(
 @extend_schema_view(
     list=extend_schema(description="Responses to the questionnaire, newest first (without answers)."),
     retrieve=extend_schema(description="One response with its typed answers and how they read."),
-    create=extend_schema(
-        request=s.ResponseWriteSerializer,
-        responses={201: s.ResponseSerializer},
-        description="Submit a response. Every answer is checked; on any error nothing is saved and each "
-        "error names its field as answers.<question key>.",
-    ),
-    update=extend_schema(
-        request=s.ResponseWriteSerializer,
-        responses=s.ResponseSerializer,
-        description="Replace the answers of a response (a re-submitted intake), with the same checks.",
-    ),
 )
 class ResponseViewSet(
     SurveyViewSetMixin,
@@ -307,32 +296,15 @@ class ResponseViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Responses, read-only. Answers are written by the flow that owns them (an intake through
+    POST /enrollments/, the program's join flow), never directly here: a response written in
+    someone else's name would silently become their answers for matching."""
+
     queryset = Response.objects.all()
     filter_backends = []
-    http_method_names = ["get", "post", "put", "head", "options"]
 
     def get_serializer_class(self):
         return s.ResponseSummarySerializer if self.action == "list" else s.ResponseSerializer
 
     def refine_queryset(self, queryset):
         return queryset.filter(questionnaire=self.questionnaire).order_by("-submitted_at", "-pk")
-
-    def _submit(self, response=None):
-        data = self._valid(s.ResponseWriteSerializer).validated_data
-        respondent = data.get("respondent", response.respondent if response is not None else None)
-        return call_service(
-            lambda: services.response_submit(
-                organization=self.organization,
-                questionnaire=self.questionnaire,
-                respondent=respondent,
-                answers=data["answers"],
-                response=response,
-            ),
-            prefix="answers",
-        )
-
-    def create(self, request, *args, **kwargs):
-        return self._read(s.ResponseSerializer, self._submit(), status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        return self._read(s.ResponseSerializer, self._submit(self.get_object()))

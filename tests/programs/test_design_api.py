@@ -411,3 +411,16 @@ def test_the_schema_documents_the_design_endpoints(tmp_path):
     }
     for suffix, methods in expected.items():
         assert methods <= set(paths[prefix + suffix]), suffix
+
+
+def test_a_program_manager_cannot_link_another_programs_intake(org, member, member_api):
+    mine = make_program(org, name="Mine")
+    ProgramManager.objects.create(organization=org, program=mine, user=member)
+    theirs = make_program(org, name="Theirs", mentee_questionnaire=make_intake(org, title="Their intake"))
+    response = member_api.patch(
+        programs(org, f"{mine.pk}/"), {"mentee_questionnaire": theirs.mentee_questionnaire_id}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["mentee_questionnaire"]
+    mine.refresh_from_db()
+    assert mine.mentee_questionnaire_id is None

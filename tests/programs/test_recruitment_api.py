@@ -83,6 +83,26 @@ def test_each_bad_answer_is_named(org, program, answers, field):
     assert list(error_of(response)["fields"]) == [field]
 
 
+def test_a_choice_id_of_another_question_or_organization_is_refused_by_name(org, program):
+    """Choice ids in an intake are checked against their own question and organization."""
+    from surveys.models import Choice
+
+    client, _, _ = member_client(org)
+    mentor_choice = Choice.objects.for_org(org).get(question__key="skills", value="sql")
+    other_org_program = make_program(OrganizationFactory())
+    foreign_choice = Choice.objects.for_org(other_org_program.organization).get(
+        question__key="goals", value="leadership"
+    )
+    for wrong in (mentor_choice.pk, foreign_choice.pk):
+        response = client.post(
+            api_url(org, "enrollments/"),
+            {"program": program.pk, "role": "mentee", "answers": {**GOOD_MENTEE_ANSWERS, "goals": [wrong]}},
+            format="json",
+        )
+        assert list(error_of(response)["fields"]) == ["answers.goals"]
+    assert not Enrollment.objects.exists()
+
+
 def test_a_capacity_that_is_not_a_number_is_named(org, program):
     client, _, _ = member_client(org)
     response = client.post(
