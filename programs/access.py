@@ -31,6 +31,13 @@ def require_manage(request, program):
         raise PermissionDenied("Only this program's managers and organization admins can do this.")
 
 
+def managed_program(request, pk, *, queryset=None):
+    """The program `pk` for a manager's page: scoped like program_for, then require_manage."""
+    program = program_for(request, pk, queryset=queryset)
+    require_manage(request, program)
+    return program
+
+
 def visible_programs(request):
     """Programs this member may see: all for admins; for others every non-draft program and
     the drafts they manage."""

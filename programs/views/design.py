@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from organizations.permissions import Action, can, can_manage_program
 from organizations.scoping import get_for_org_or_404, org_view, require
 
-from ..access import program_for, require_manage, visible_programs
+from ..access import managed_program, program_for, visible_programs
 from ..audience import audience_count, describe_audience
 from ..catalog import TEMPLATES, get_template
 from ..forms_design import (
@@ -75,12 +75,6 @@ def _url_or_none(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
-
-
-def _managed_program(request, pk, queryset=None):
-    program = program_for(request, pk, queryset=queryset)
-    require_manage(request, program)
-    return program
 
 
 # --- list and new ---------------------------------------------------------------------------
@@ -227,7 +221,7 @@ def program_detail(request, pk):
 @org_view(Action.PROGRAMS_VIEW)
 @require_POST
 def program_transition(request, pk):
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -268,7 +262,7 @@ def _program_form(request, program, data=None):
 
 @org_view(Action.PROGRAMS_VIEW)
 def program_edit(request, pk):
-    program = _managed_program(request, pk, queryset=WITH_RELATED)
+    program = managed_program(request, pk, queryset=WITH_RELATED)
     if program.status == ProgramStatus.CLOSED:
         messages.error(request, "This program is closed and can no longer be changed.")
         return redirect("programs:detail", org_slug=request.organization.slug, pk=program.pk)
@@ -291,7 +285,7 @@ def program_edit(request, pk):
 @require_POST
 def program_preview(request, pk):
     """The participant-facing summary of the designer's unsaved form (htmx)."""
-    program = _managed_program(request, pk, queryset=WITH_RELATED)
+    program = managed_program(request, pk, queryset=WITH_RELATED)
     form = _program_form(request, program, request.POST)
     valid = form.is_valid()  # fills form.instance with every value that is valid
     context = {**_participant_context(form.instance), "preview": True, "has_errors": not valid}
@@ -320,7 +314,7 @@ def _save_objective(request, program, form, objective=None) -> bool:
 
 @org_view(Action.PROGRAMS_VIEW)
 def objective_list(request, pk):
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     form = ObjectiveForm(request.POST or None)
     if request.method == "POST" and _save_objective(request, program, form):
         return redirect("programs:objectives", org_slug=request.organization.slug, pk=program.pk)
@@ -334,7 +328,7 @@ def _objective(request, program, objective_pk):
 
 @org_view(Action.PROGRAMS_VIEW)
 def objective_edit(request, pk, objective_pk):
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     objective = _objective(request, program, objective_pk)
     form = ObjectiveForm(request.POST or None, instance=objective)
     if request.method == "POST" and _save_objective(request, program, form, objective):
@@ -346,7 +340,7 @@ def objective_edit(request, pk, objective_pk):
 @org_view(Action.PROGRAMS_VIEW)
 @require_POST
 def objective_delete(request, pk, objective_pk):
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     objective = _objective(request, program, objective_pk)
     try:
         services.objective_delete(organization=request.organization, objective=objective)
@@ -367,7 +361,7 @@ def _audience_form(request, program, data=None):
 
 @org_view(Action.PROGRAMS_VIEW)
 def program_audience(request, pk):
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     form = _audience_form(request, program, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -391,7 +385,7 @@ def program_audience(request, pk):
 @require_GET
 def audience_count_view(request, pk):
     """How many active people the rules in the query string match (htmx, as the form changes)."""
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     form = _audience_form(request, program, request.GET)
     count = None
     if form.is_valid():
@@ -407,7 +401,7 @@ def audience_count_view(request, pk):
 
 @org_view(Action.PROGRAMS_VIEW)
 def program_manager_list(request, pk):
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     form = ManagerAddForm(request.POST or None, candidates=manager_candidates(program=program))
     if request.method == "POST" and form.is_valid():
         membership = form.cleaned_data["membership"]
@@ -425,7 +419,7 @@ def program_manager_list(request, pk):
 @org_view(Action.PROGRAMS_VIEW)
 @require_POST
 def program_manager_remove(request, pk, manager_pk):
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     manager = get_for_org_or_404(
         ProgramManager.objects.filter(program=program).select_related("user"), request.organization, pk=manager_pk
     )
@@ -441,7 +435,7 @@ def program_manager_remove(request, pk, manager_pk):
 
 @org_view(Action.PROGRAMS_VIEW)
 def program_copy(request, pk):
-    program = _managed_program(request, pk, queryset=WITH_RELATED)
+    program = managed_program(request, pk, queryset=WITH_RELATED)
     # A new cycle is a new program: only those who may create programs copy one.
     require(request.membership, Action.PROGRAMS_CREATE)
     form = CopyCycleForm(request.POST or None, initial={"name": f"{program.name} (next cycle)"})

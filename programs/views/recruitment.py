@@ -23,7 +23,7 @@ from organizations.services import user_verified_emails
 from surveys.forms import QuestionnaireForm
 from surveys.selectors import response_answers
 
-from ..access import program_for, require_manage
+from ..access import managed_program, program_for
 from ..audience import audience_queryset, describe_audience, ineligibility_reasons
 from ..forms_recruitment import (
     ApplicationForm,
@@ -49,12 +49,6 @@ def _not_linked(request, template_context=None):
     """The page for a member without a directory record: how linking works, what to do."""
     context = {"emails": sorted(user_verified_emails(request.user)), **(template_context or {})}
     return render(request, "programs/recruitment/not_linked.html", context, status=200)
-
-
-def _managed_program(request, pk):
-    program = program_for(request, pk)
-    require_manage(request, program)
-    return program
 
 
 # --- joining -------------------------------------------------------------------------------
@@ -185,7 +179,7 @@ def _review_url(request, program, query):
 @GET_OR_POST
 def review(request, pk):
     """Managers filter the applications, select some and approve, waitlist or decline them."""
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     decision_form = DecisionForm(request.POST or None)
     back_query = request.POST.get("back", "") if request.method == "POST" else request.GET.urlencode()
     if request.method == "POST":
@@ -237,7 +231,7 @@ def review(request, pk):
 @GET_OR_POST
 def review_applicant(request, pk, enrollment_pk):
     """One application: the person, their answers, the decision so far, and a decision form."""
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     enrollment = selectors.applicant(program=program, pk=enrollment_pk)
     if enrollment is None:
         raise Http404(NOT_FOUND_MESSAGE)
@@ -277,7 +271,7 @@ def review_applicant(request, pk, enrollment_pk):
 def invite(request, pk):
     """Invite the audience (or a narrower segment of it), or a pasted or uploaded list of emails."""
     organization = request.organization
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     departments = person_departments(organization=organization)
     segment_form = SegmentForm(request.POST if action in ("preview", "segment") else None, departments=departments)

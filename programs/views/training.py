@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from organizations.permissions import Action, can_manage_program
 from organizations.scoping import NOT_FOUND_MESSAGE, get_for_org_or_404, org_view
 
-from ..access import program_for, require_manage
+from ..access import managed_program, program_for
 from ..forms_training import AttemptForm, ModuleForm, question_formset
 from ..markdown import render_markdown
 from ..models import Enrollment, ParticipantRole, TrainingModule
@@ -29,12 +29,6 @@ from ..services.training import TRAINABLE_STATUSES
 
 PAGE_SIZE = 50
 RESULT_SESSION_KEY = "tandem_training_result"
-
-
-def _managed_program(request, pk):
-    program = program_for(request, pk)
-    require_manage(request, program)
-    return program
 
 
 def _module(request, program, module_pk):
@@ -57,7 +51,7 @@ def _own_enrollment(request, program):
 
 @org_view(Action.PROGRAMS_VIEW)
 def module_list(request, pk):
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     modules = (
         TrainingModule.objects.for_org(request.organization)
         .filter(program=program)
@@ -113,12 +107,12 @@ def _module_form_page(request, program, module=None):
 
 @org_view(Action.PROGRAMS_VIEW)
 def module_create(request, pk):
-    return _module_form_page(request, _managed_program(request, pk))
+    return _module_form_page(request, managed_program(request, pk))
 
 
 @org_view(Action.PROGRAMS_VIEW)
 def module_edit(request, pk, module_pk):
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     return _module_form_page(request, program, _module(request, program, module_pk))
 
 
@@ -126,14 +120,14 @@ def module_edit(request, pk, module_pk):
 @require_POST
 def content_preview(request, pk):
     """The Markdown of the module form, rendered as participants will see it (htmx)."""
-    _managed_program(request, pk)
+    managed_program(request, pk)
     html = render_markdown(request.POST.get("content", "")[:100_000])
     return render(request, "programs/training/_preview.html", {"preview": html})
 
 
 @org_view(Action.PROGRAMS_VIEW)
 def module_delete(request, pk, module_pk):
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     module = _module(request, program, module_pk)
     if request.method == "POST":
         try:
@@ -153,7 +147,7 @@ def module_delete(request, pk, module_pk):
 @require_POST
 def module_move(request, pk, module_pk):
     """Move a module one place up or down (buttons on the list; no JavaScript needed)."""
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     module = _module(request, program, module_pk)
     modules = TrainingModule.objects.for_org(request.organization).filter(program=program)
     ids = list(modules.values_list("pk", flat=True))
@@ -167,7 +161,7 @@ def module_move(request, pk, module_pk):
 
 @org_view(Action.PROGRAMS_VIEW)
 def completion_overview(request, pk):
-    program = _managed_program(request, pk)
+    program = managed_program(request, pk)
     role = request.GET.get("role", "")
     if role not in program.roles:
         role = ""
