@@ -134,7 +134,12 @@ tenant_route("people-import-apply", pk="people_import")
 tenant_route("org:person-search", query={"exclude": "person"})  # the picker leaves out the person being edited
 tenant_route("org:logo")
 
-# Later apps register their routes in modules of their own, imported here.
+# Later apps register their routes in modules of their own, imported here. Some reuse helpers
+# of their graph builders, so the graph (which imports every builder in data-flow order) loads
+# first, whichever of the two modules is imported first.
+from . import graph  # noqa: E402, F401
+
+# isort: split
 from . import (  # noqa: E402
     registry_programs_design,  # noqa: F401
     registry_programs_recruitment,  # noqa: F401
