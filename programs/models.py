@@ -51,6 +51,14 @@ PEER_MODELS = {MentoringModel.PEER_CIRCLES, MentoringModel.ROTATION, MentoringMo
 GROUP_MODELS = {MentoringModel.GROUP, MentoringModel.PEER_CIRCLES}
 
 
+# Which of a program's foreign keys holds each role's intake questionnaire.
+QUESTIONNAIRE_FIELDS = {
+    ParticipantRole.MENTOR: "mentor_questionnaire",
+    ParticipantRole.MENTEE: "mentee_questionnaire",
+    ParticipantRole.PEER: "peer_questionnaire",
+}
+
+
 def roles_for_model(model: str) -> list[str]:
     if model in PEER_MODELS:
         return [ParticipantRole.PEER]
@@ -116,11 +124,8 @@ class Program(TenantModel):
         return roles_for_model(self.model)
 
     def questionnaire_for(self, role):
-        return {
-            ParticipantRole.MENTOR: self.mentor_questionnaire,
-            ParticipantRole.MENTEE: self.mentee_questionnaire,
-            ParticipantRole.PEER: self.peer_questionnaire,
-        }.get(role)
+        field = QUESTIONNAIRE_FIELDS.get(role)
+        return getattr(self, field) if field else None
 
 
 class ProgramStatusChange(TenantModel):

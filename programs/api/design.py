@@ -38,6 +38,7 @@ from ..audience import audience_count
 from ..catalog import TEMPLATES
 from ..models import MentoringModel, Objective, ParticipantRole, Program, ProgramManager, ProgramStatus
 from ..services import design as services
+from ..services.design import PROGRAM_FIELDS
 
 MANAGE_MESSAGE = "Only this program's managers and organization admins can do this."
 
@@ -128,36 +129,7 @@ class ProgramSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Program
-        fields = [
-            "id",
-            "name",
-            "description",
-            "status",
-            "model",
-            "roles",
-            "start_date",
-            "end_date",
-            "cadence_weeks",
-            "meeting_minutes",
-            "mentor_default_capacity",
-            "group_size_min",
-            "group_size_max",
-            "ground_rules",
-            "confidentiality",
-            "handbook",
-            "executive_sponsor",
-            "audience",
-            "requires_training",
-            "mentor_questionnaire",
-            "mentee_questionnaire",
-            "peer_questionnaire",
-            "matching_hints",
-            "discussion_prompts",
-            "template_key",
-            "copied_from",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "status", "roles", *PROGRAM_FIELDS, "template_key", "copied_from", "created_at", "updated_at"]
         read_only_fields = ["id", "status", "roles", "template_key", "copied_from", "created_at", "updated_at"]
         # Ranges are the service's to check, so every refusal carries its clear message.
         extra_kwargs = {

@@ -29,8 +29,8 @@ from ..catalog import TEMPLATES, get_template
 from ..models import (
     ALLOWED_TRANSITIONS,
     GROUP_MODELS,
+    QUESTIONNAIRE_FIELDS,
     Objective,
-    ParticipantRole,
     Program,
     ProgramManager,
     ProgramStatus,
@@ -65,11 +65,6 @@ PROGRAM_FIELDS = (
     "matching_hints",
     "discussion_prompts",
 )
-QUESTIONNAIRE_FIELDS = {
-    ParticipantRole.MENTOR: "mentor_questionnaire",
-    ParticipantRole.MENTEE: "mentee_questionnaire",
-    ParticipantRole.PEER: "peer_questionnaire",
-}
 # Settings a new cycle inherits; dates move, questionnaires and training are copied as new rows.
 CYCLE_FIELDS = tuple(
     f for f in PROGRAM_FIELDS if f not in ("name", "start_date", "end_date", *QUESTIONNAIRE_FIELDS.values())
