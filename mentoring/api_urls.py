@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("organizations.api_urls")),
     path("", include("surveys.api_urls")),
     path("", include("programs.api_urls")),
+    path("", include("matching.api_urls")),
 ]

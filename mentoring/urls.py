@@ -22,6 +22,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("organizations.urls")),
     path("o/<slug:org_slug>/programs/", include("programs.urls")),
     path("o/<slug:org_slug>/questionnaires/", include("surveys.urls")),
+    path("o/<slug:org_slug>/matching/", include("matching.urls")),
     path("api/v1/", include("mentoring.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The browsable docs are pages: a signed-out visitor is sent to the login page.

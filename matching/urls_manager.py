@@ -1,0 +1,3 @@
+"""Program managers: criteria, settings, match runs, review and publish."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Participants: suggested mentors, requests, preferences, rematch."""
+
+urlpatterns = []
