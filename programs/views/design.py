@@ -61,7 +61,10 @@ TRANSITION_LABELS = {
         "Nobody new can join; approved participants are matched.",
     ),
     (ProgramStatus.MATCHING, ProgramStatus.RECRUITING): ("Reopen recruitment", "People can join again."),
-    (ProgramStatus.MATCHING, ProgramStatus.ACTIVE): ("Start the program", "Matches are published and meetings begin."),
+    (ProgramStatus.MATCHING, ProgramStatus.ACTIVE): (
+        "Start the program",
+        "Meetings begin. Publish the matches on the matching page first.",
+    ),
     (ProgramStatus.ACTIVE, ProgramStatus.CLOSED): (
         "Close the program",
         "The program ends for everyone. This cannot be undone; you can copy it into a new cycle.",
