@@ -257,6 +257,14 @@ SPECTACULAR_SETTINGS = {
         "NominationStatusEnum": "programs.models.Nomination.Status",
         "ProgramStatusEnum": "programs.models.ProgramStatus",
         "MentoringModelEnum": "programs.models.MentoringModel",
+        "CriterionKindEnum": "matching.models.CriterionKind",
+        "MatchRunKindEnum": "matching.models.MatchRunKind",
+        "MatchRunStatusEnum": "matching.models.MatchRunStatus",
+        "MentorRequestStatusEnum": "matching.models.RequestStatus",
+        "QuestionnaireKindEnum": "surveys.models.Questionnaire.Kind",
+        "DirectoryAttributeEnum": "matching.models.DirectoryAttribute",
+        "MatchingModeEnum": "matching.models.MatchingMode",
+        "ProposalOriginEnum": "matching.models.ProposalOrigin",
     },
 }
 

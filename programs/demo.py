@@ -62,11 +62,12 @@ def _intake(program, role, rng):
     return {q.key: _answer(q, rng) for q in questions if q.required or rng.random() < 0.8}
 
 
-def _apply(program, people, rng, *, share_mentors=0.4):
+def _apply(program, people, rng, *, share_mentors=0.4, role_of=None):
     enrollments = []
     roles = roles_for_model(program.model)
     for person in people:
         role = roles[0] if len(roles) == 1 else (roles[0] if rng.random() < share_mentors else roles[1])
+        role = role_of(person) if role_of else role
         enrollments.append(
             enrollment_apply(
                 organization=program.organization,
@@ -169,7 +170,11 @@ def programs_step(context):
     _walk(recruiting, admin, [ProgramStatus.RECRUITING], today)
     already = {e.person_id for e in buddies}
     applicants = [p for p in _candidates(recruiting, today) if p.pk not in already and p.user_id is None]
-    applied = _apply(recruiting, rng.sample(applicants, min(150, len(applicants))), rng, share_mentors=0.45)
+    # Reverse mentoring: leaders (level 5 and up) learn from early-career colleagues (level 1–2).
+    leaders = [p for p in applicants if (p.level or 0) >= 5]
+    juniors = [p for p in applicants if p.level is not None and p.level <= 2]
+    chosen = rng.sample(leaders, min(80, len(leaders))) + rng.sample(juniors, min(70, len(juniors)))
+    applied = _apply(recruiting, chosen, rng, role_of=lambda p: "mentee" if p.level >= 5 else "mentor")
     rng.shuffle(applied)
     decisions = [(EnrollmentStatus.APPROVED, 70), (EnrollmentStatus.WAITLISTED, 10), (EnrollmentStatus.DECLINED, 6)]
     start = 0

@@ -3,6 +3,7 @@
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from organizations.models import Invitation, Membership, Organization, Person, Role
 
@@ -62,3 +63,57 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.com")
     role = Role.MEMBER
+
+
+# matching: self-match
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory):
+    """A live mentorship of `program`; members=[enrollment, …] adds each with their role."""
+
+    class Meta:
+        model = "mentorships.Mentorship"
+        skip_postgeneration_save = True
+
+    program = None  # required: MentorshipFactory(program=program, members=[mentor, mentee])
+    organization = factory.SelfAttribute("program.organization")
+    started_on = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def members(mentorship, create, extracted, **kwargs):
+        for enrollment in extracted or ():
+            mentorship.members.create(
+                organization=mentorship.organization,
+                enrollment=enrollment,
+                person_id=enrollment.person_id,
+                role=enrollment.role,
+            )
+
+
+# matching
+
+
+class MatchingCriterionFactory(factory.django.DjangoModelFactory):
+    """A directory-field criterion (no questions needed): "different department" by default."""
+
+    class Meta:
+        model = "matching.MatchingCriterion"
+
+    program = None  # required
+    organization = factory.SelfAttribute("program.organization")
+    kind = "different"
+    label = "From another department"
+    weight = 1.0
+    attribute = "department"
+
+
+class MatchRunFactory(factory.django.DjangoModelFactory):
+    """A run row as a finished run leaves it (no proposals): for tests of what reads runs."""
+
+    class Meta:
+        model = "matching.MatchRun"
+
+    program = None  # required
+    organization = factory.SelfAttribute("program.organization")
+    status = "succeeded"
+    progress = 100

@@ -53,7 +53,8 @@ def build_tenant(name, slug):
 
 
 # Later apps register their builders by being imported here, in data-flow order (a builder may
-# use the objects of those before it): surveys, then programs' design, recruitment, training.
+# use the objects of those before it): surveys, then programs' design, recruitment, training,
+# then matching.
 from . import graph_surveys  # noqa: E402, F401
 
 # isort: split
@@ -64,3 +65,6 @@ from . import graph_programs_recruitment  # noqa: E402, F401
 
 # isort: split
 from . import graph_programs_training  # noqa: E402, F401
+
+# isort: split
+from . import graph_matching  # noqa: E402, F401
