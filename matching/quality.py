@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 TOP_CHOICES = 3
+ROW_BLOCK = 1_000  # mentee rows at a time, so a 10,000 x 2,000 cohort needs no full-size copy
 
 
 def quality(scores, assignment, capacity, allowed=None) -> dict:
@@ -28,7 +29,10 @@ def quality(scores, assignment, capacity, allowed=None) -> dict:
         raise ValueError(f"capacity must hold one entry per mentor ({m}), got shape {capacity.shape}")
     if ((assignment < -1) | (assignment >= m)).any():
         raise ValueError(f"assignment entries must be -1 or a mentor index below {m}")
-    allowed = np.ones((n, m), dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
+    if allowed is not None:
+        allowed = np.asarray(allowed, dtype=bool)
+        if allowed.shape != (n, m):
+            raise ValueError(f"allowed has shape {allowed.shape}, scores has shape {(n, m)}")
 
     matched = np.flatnonzero(assignment >= 0)
     mentors = assignment[matched]
@@ -46,7 +50,7 @@ def quality(scores, assignment, capacity, allowed=None) -> dict:
         "load_spread": load_figures["std"],  # the contract's name for load["std"]
         "top3_share": _top_choice_share(scores, allowed, matched, mentors, n),
         "over_capacity": int((load > capacity).sum()),
-        "disallowed_pairs": int((~allowed[matched, mentors]).sum()),
+        "disallowed_pairs": 0 if allowed is None else int((~allowed[matched, mentors]).sum()),
     }
 
 
@@ -66,10 +70,14 @@ def _load_figures(load: np.ndarray, capacity: np.ndarray) -> dict:
 
 def _top_choice_share(scores, allowed, matched, mentors, n) -> float:
     """Share of ALL mentees whose mentor scores at least their own 3rd-best allowed mentor (ties count)."""
-    if matched.size == 0:
-        return 0.0
-    candidate = np.where(allowed[matched], scores[matched], -np.inf)
-    k = min(TOP_CHOICES, candidate.shape[1])
-    third_best = -np.partition(-candidate, k - 1, axis=1)[:, k - 1]
-    got_top = allowed[matched, mentors] & (scores[matched, mentors] >= third_best)
-    return float(got_top.sum() / n)
+    got_top = 0
+    for start in range(0, matched.size, ROW_BLOCK):
+        rows, chosen = matched[start : start + ROW_BLOCK], mentors[start : start + ROW_BLOCK]
+        options = scores[rows] if allowed is None else np.where(allowed[rows], scores[rows], -np.inf)
+        k = min(TOP_CHOICES, options.shape[1])
+        third_best = -np.partition(-options, k - 1, axis=1)[:, k - 1]
+        ok = scores[rows, chosen] >= third_best
+        if allowed is not None:
+            ok &= allowed[rows, chosen]
+        got_top += int(ok.sum())
+    return got_top / n if n else 0.0

@@ -716,9 +716,14 @@ def _same_text(criterion, i, j) -> str:
     mentee, mentor = criterion.mentee_values[i], criterion.mentor_values[j]
     if mentee is None or mentor is None:
         return NO_ANSWER
+    # The label leads, verbatim, so any wording a manager chose ("From another department",
+    # "Works in the same region") reads well; the values follow.
+    label = criterion.label.strip()
+    met = (mentee == mentor) == (criterion.kind == "same")
     if mentee == mentor:
-        return f"Both have the same {_noun(criterion)} ({_label(criterion, mentee)})"
-    return f"Different {_noun(criterion)} (yours: {_label(criterion, mentee)}, theirs: {_label(criterion, mentor)})"
+        return f"{label}: {'yes' if met else 'no'}, both {_label(criterion, mentee)}"
+    values = f"you: {_label(criterion, mentee)}, them: {_label(criterion, mentor)}"
+    return f"{label}: {'yes' if met else 'no'} ({values})"
 
 
 def _position(gap: float) -> str:

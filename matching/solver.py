@@ -42,7 +42,7 @@ LP needed ~2 s of CPU per round and has no warm start through scipy; LAPJVsp nee
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -63,6 +63,8 @@ VIOLATION_TOLERANCE = 1e-9
 # Bellman-Ford ignores improvements smaller than this (weights ~1e4, so ~1e4 ulps), so float
 # noise cannot make a zero-cost cycle look negative and keep it relaxing forever.
 RELAXATION_TOLERANCE = 1e-9
+# Each round adds at least one pair, and in practice 1-3 rounds suffice; this only guards against
+# a bug looping forever (the result would then say "NOT proven").
 MAX_ROUNDS = 50
 
 
@@ -93,7 +95,13 @@ def solve_certified(
     candidates_per_mentor: int = DEFAULT_CANDIDATES_PER_MENTOR,
     max_rounds: int = MAX_ROUNDS,
 ) -> Solution:
-    """`solve` plus the certificate: how many rounds, how big the candidate graph, the proven gap."""
+    """`solve` plus the certificate: how many rounds, how big the candidate graph, the proven gap.
+
+    The keyword arguments tune speed only (the result is optimal whatever they are): the size of
+    the first candidate graph, and a safety cap on re-solves (reaching it is reported, never hidden).
+    """
+    if min(candidates_per_mentee, candidates_per_mentor, max_rounds) < 1:
+        raise ValueError("candidates_per_mentee, candidates_per_mentor and max_rounds must be at least 1")
     problem = _Problem(scores, capacity, allowed, min_score)
     n, m = problem.shape
     if n == 0 or m == 0 or not problem.capacity.any():
@@ -304,14 +312,10 @@ class _Weights:
 @dataclass
 class _DualCheck:
     usable_pairs: int = 0
-    violations: int = 0  # excluded pairs with positive reduced profit
+    violations: int = 0  # pairs outside the graph with positive reduced profit
     positive_sum: float = 0.0  # sum over mentees of their largest positive reduced profit
-    new_rows: np.ndarray = None
-    new_cols: np.ndarray = None
-
-    def __post_init__(self):
-        self.new_rows = np.empty(0, dtype=np.int64)
-        self.new_cols = np.empty(0, dtype=np.int64)
+    new_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # pairs joining the graph
+    new_cols: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
 
 def _solve_sparse(rows, cols, weights, capacity, n, m):
@@ -452,7 +456,7 @@ def _certified_solution(problem, assignment, p, q, weights, check, rounds, candi
     normalized_total = float(((scores - weights.lo) / weights.span).sum())
     cardinality_proven = normalized_total + gap_weight < weights.bonus
     gap = gap_weight * weights.span
-    pairs = f"{check.usable_pairs:,} allowed pairs"
+    pairs = f"{check.usable_pairs:,} possible pairs (allowed, at or above the minimum score)"
     if check.new_rows.size or not cardinality_proven:
         optimal = (
             f"NOT proven: {check.violations:,} of {pairs} still violate the dual certificate after {rounds} rounds"

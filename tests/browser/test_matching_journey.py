@@ -153,7 +153,7 @@ def test_run_watch_review_adjust_and_publish(new_page, world, worker_paused):
 
     # A criterion weighing more than 100: the error sits beside the field, on a phone too.
     phone.get_by_role("button", name="Add a criterion").click()
-    phone.get_by_label("Name", exact=True).fill("Languages")
+    phone.get_by_role("textbox", name="Name", exact=True).fill("Languages")
     phone.get_by_label("How the answers are compared").select_option("overlap")
     phone.get_by_label("Weight").fill("150")
     phone.get_by_label("Or a directory field").select_option("languages")

@@ -86,14 +86,14 @@ def most_new_pairs(n, new):
     return best
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 def test_after_an_unplanned_history_the_round_holds_as_many_new_pairs_as_possible(seed):
     # Earlier rounds came from elsewhere (another tool, people who left and came back), so the
     # planned schedule does not fit; a greedy pairing would often strand people with old partners.
     n = 10
     rng = np.random.default_rng(seed)
     met = np.zeros((n, n), dtype=bool)
-    for _ in range(4):
+    for _ in range(5):
         order = rng.permutation(n)
         met[order[::2], order[1::2]] = met[order[1::2], order[::2]] = True
     scores = rng.random((n, n)) * 100

@@ -414,12 +414,12 @@ def test_reciprocal_overlap_explains_both_directions():
 
 
 def test_same_and_different_explanations_name_the_values():
-    zone = criterion("same", ["utc1"], ["utc1", "utc5"], label="Time zone band", value_labels=ZONES)
-    department = criterion("different", ["Sales"], ["Engineering", "Sales"], label="Department")
-    assert explain([zone], 0, 0)[0]["text"] == "Both have the same time zone band (UTC+1)"
-    assert explain([zone], 0, 1)[0]["text"] == "Different time zone band (yours: UTC+1, theirs: UTC+5)"
-    assert explain([department], 0, 0)[0]["text"] == "Different department (yours: Sales, theirs: Engineering)"
-    assert explain([department], 0, 1)[0]["text"] == "Both have the same department (Sales)"
+    zone = criterion("same", ["utc1"], ["utc1", "utc5"], label="Same time zone band", value_labels=ZONES)
+    department = criterion("different", ["Sales"], ["Engineering", "Sales"], label="From another department")
+    assert explain([zone], 0, 0)[0]["text"] == "Same time zone band: yes, both UTC+1"
+    assert explain([zone], 0, 1)[0]["text"] == "Same time zone band: no (you: UTC+1, them: UTC+5)"
+    assert explain([department], 0, 0)[0]["text"] == "From another department: yes (you: Sales, them: Engineering)"
+    assert explain([department], 0, 1)[0]["text"] == "From another department: no, both Sales"
 
 
 def test_gap_explanations_say_how_far_ahead_and_the_aim():
