@@ -91,6 +91,78 @@ class Cohort:
         """{enrollment id: mentor index}"""
         return {e.pk: j for j, e in enumerate(self.mentors)}
 
+    @cached_property
+    def preferred(self) -> set[tuple[int, int]]:
+        """The (mentee index, mentor index) pairs a mentee asked for."""
+        return {(int(i), int(j)) for i, j in self.preferred_pairs.tolist()}
+
+    def pair_reasons(self, i, j) -> list[dict]:
+        """Why mentee i with mentor j scores what they do; the preference line only when it counted."""
+        preferred = (i, j) in self.preferred
+        bonus = self.preference_bonus if preferred else 0.0
+        return scoring.explain(self.criteria, i, j, preferred=preferred, preference_bonus=bonus)
+
+    def pairs_flags(self, mentee_idx, mentor_idx, *, min_score=True) -> tuple[np.ndarray, list[list[str]]]:
+        """(scores, flags) of the pairs (mentee_idx[k], mentor_idx[k]): each pair's score as in
+        cohort_scores (before peer symmetrizing) and the hard rules it breaks, in words for the
+        program manager only: they name please-not lists and reporting lines, so a participant
+        never reads them. `min_score` False leaves the minimum score out (peer groups have none).
+        Vectorized; rules are put in words only for the pairs that break one."""
+        mentee_idx = np.asarray(mentee_idx, dtype=np.int64).reshape(-1)
+        mentor_idx = np.asarray(mentor_idx, dtype=np.int64).reshape(-1)
+        pairs = list(zip(mentee_idx.tolist(), mentor_idx.tolist(), strict=True))
+        scores, allowed = scoring.pair_scores(
+            self.criteria,
+            mentee_idx,
+            mentor_idx,
+            preferred=np.array([pair in self.preferred for pair in pairs], dtype=bool),
+            preference_bonus=self.preference_bonus,
+        )
+        flags = []
+        for (i, j), score, rules_kept in zip(pairs, scores.tolist(), allowed.tolist(), strict=True):
+            words = [] if rules_kept else scoring.broken_rules(self.criteria, i, j)
+            words += self.forbidden_reasons.get((i, j), [])
+            if min_score and self.min_score is not None and score < self.min_score:
+                words.append(f"The score {score:.0f} is below the program's minimum of {self.min_score:g}")
+            flags.append(words)
+        return scores, flags
+
+    def pair_score(self, i, j) -> float:
+        scores, _ = self.pairs_flags([i], [j])
+        return float(scores[0])
+
+    def unconfirmed_flags(self, proposals) -> dict:
+        """{key: [hard rules, in words]} for the proposals that break a hard rule now which their
+        flags (what the program manager confirmed) do not hold: a please-not entry, a reporting
+        line or an answer that changed after the run. `proposals`: [(key, [(enrollment id,
+        role), …], flags)]. People no longer in the cohort are the caller's to report."""
+        mentee_at, mentor_at = self.mentee_index(), self.mentor_index()
+        keys, rows, cols = [], [], []
+        for key, members, _flags in proposals:
+            if self.is_peer:
+                people = [mentee_at[eid] for eid, _role in members if eid in mentee_at]
+                pairs = [(a, b) for a in people for b in people if a != b]
+            else:
+                mentees = [
+                    mentee_at[eid] for eid, role in members if role != ParticipantRole.MENTOR and eid in mentee_at
+                ]
+                mentors = [
+                    mentor_at[eid] for eid, role in members if role == ParticipantRole.MENTOR and eid in mentor_at
+                ]
+                pairs = [(i, j) for i in mentees for j in mentors]
+            for i, j in pairs:
+                keys.append(key)
+                rows.append(i)
+                cols.append(j)
+        _scores, flags = self.pairs_flags(rows, cols, min_score=not self.is_peer)
+        confirmed = {key: set(flags or []) for key, _members, flags in proposals}
+        found = {}
+        for key, words in zip(keys, flags, strict=True):
+            for word in words:
+                if word not in confirmed[key] and word not in found.setdefault(key, []):
+                    found[key].append(word)
+        return {key: words for key, words in found.items() if words}
+
 
 def matching_settings_or_default(program) -> MatchingSettings:
     """The program's settings, or the defaults (unsaved) when none were made yet: reading a

@@ -1,11 +1,7 @@
 """The email a published match sends each member: who they are matched with, the main reasons,
 and a link to their program page. Only matching/tasks.py calls it, once per claimed send."""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.urls import reverse
-
+from mentoring.email import absolute_url, send_templated_email
 from programs.models import ParticipantRole
 
 from .scoring import top_reasons
@@ -13,13 +9,16 @@ from .scoring import top_reasons
 ROLE_WORDS = {ParticipantRole.MENTOR: "mentor", ParticipantRole.MENTEE: "mentee", ParticipantRole.PEER: "peer"}
 
 
-def _reasons_for(member, mentorship) -> list[str]:
-    """The top reasons in the reader's words. The explanation is written to the mentee ("you
-    want to learn…; they offer…"), so mentors and peers read each criterion's name instead."""
-    reasons = top_reasons(mentorship.reasons or [])
-    if member.role == ParticipantRole.MENTEE:
-        return [reason["text"] for reason in reasons]
-    return [reason["criterion"] for reason in reasons]
+def _reasons_for(member, partners, mentorship) -> list[str]:
+    """The top reasons in the reader's words. The explanation is written to the one mentee of a
+    pair ("you want to learn…; they offer…"); everyone else (the mentor, the members of a group
+    or circle, whose reasons merge several pairs) reads each criterion's name instead, and never
+    the preference bonus: a mentee's "I would like" list is theirs alone."""
+    own_words = member.role == ParticipantRole.MENTEE and len(partners) == 1
+    reasons = mentorship.reasons or []
+    if not own_words:
+        reasons = [reason for reason in reasons if reason.get("kind") != "preference"]
+    return [reason["text"] if own_words else reason["criterion"] for reason in top_reasons(reasons)]
 
 
 def _subject(member, partners, program) -> str:
@@ -37,16 +36,15 @@ def send_match_published_email(member, partners):
         "partners": [
             {"name": p.person.name, "role": ROLE_WORDS.get(p.role, p.role), "email": p.person.email} for p in partners
         ],
-        "reasons": _reasons_for(member, mentorship),
+        "reasons": _reasons_for(member, partners, mentorship),
         "program": program,
         "organization": organization,
         "mentorship": mentorship,
-        "url": settings.SITE_URL.rstrip("/") + reverse("programs:detail", args=(organization.slug, program.pk)),
+        "url": absolute_url("programs:detail", organization.slug, program.pk),
     }
-    text = render_to_string("matching/emails/match_published.txt", context)
-    html = render_to_string("matching/emails/match_published.html", context)
-    message = EmailMultiAlternatives(
-        _subject(member, partners, program), text, settings.DEFAULT_FROM_EMAIL, [member.person.email]
+    send_templated_email(
+        "matching/emails/match_published",
+        subject=_subject(member, partners, program),
+        to=member.person.email,
+        context=context,
     )
-    message.attach_alternative(html, "text/html")
-    message.send()

@@ -10,21 +10,10 @@ from programs.models import PEER_MODELS, Enrollment
 from surveys.models import Question
 
 from .models import MatchingCriterion, MatchingSettings, MatchRun
+from .services import criteria as criteria_services
 
-CRITERION_FIELDS = [
-    "label",
-    "kind",
-    "weight",
-    "mentee_question",
-    "mentor_question",
-    "attribute",
-    "required",
-    "reciprocal",
-    "gap_target",
-    "gap_tolerance",
-    "gap_hard_min",
-    "gap_hard_max",
-]
+# What the page edits: every field the service takes but the display order, which it keeps.
+CRITERION_FIELDS = [name for name in criteria_services.CRITERION_FIELDS if name != "order"]
 
 
 class QuestionChoiceField(forms.ModelChoiceField):
@@ -103,15 +92,7 @@ class CriterionForm(ServiceErrorsMixin, forms.ModelForm):
 class SettingsForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = MatchingSettings
-        fields = [
-            "mode",
-            "min_score",
-            "exclude_reporting_line",
-            "exclude_previous_pairs",
-            "preference_bonus",
-            "suggestions_shown",
-            "max_pending_requests",
-        ]
+        fields = list(criteria_services.SETTINGS_FIELDS)
         labels = {
             "mode": "Who makes the matches",
             "min_score": "Lowest acceptable score",

@@ -5,24 +5,13 @@ backend. Only the Celery tasks in matching/tasks.py call these, once per claimed
 The reason someone gave for ending a match appears in the program team's email only.
 """
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.urls import reverse
+from mentoring.email import absolute_url, send_templated_email
 
 from .models import RequestStatus
 
 
-def _absolute(name, *args):
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
-
-
 def _send(template, *, subject, to, context):
-    text = render_to_string(f"matching/emails/{template}.txt", context)
-    html = render_to_string(f"matching/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_templated_email(f"matching/emails/{template}", subject=subject, to=to, context=context)
 
 
 def _request_context(request, person, url):
@@ -45,7 +34,7 @@ def send_request_received_email(request):
         subject=f"{request.mentee.person.name} would like you as their mentor",
         to=request.mentor.person.email,
         context=_request_context(
-            request, request.mentor.person, _absolute("matching:my_requests", slug, request.mentor_id)
+            request, request.mentor.person, absolute_url("matching:my_requests", slug, request.mentor_id)
         ),
     )
 
@@ -60,7 +49,7 @@ def send_request_answered_email(request):
         subject=f"{mentor} is your mentor" if accepted else f"About your request to {mentor}",
         to=request.mentee.person.email,
         context=_request_context(
-            request, request.mentee.person, _absolute("matching:my_suggestions", slug, request.mentee_id)
+            request, request.mentee.person, absolute_url("matching:my_suggestions", slug, request.mentee_id)
         ),
     )
 
@@ -76,7 +65,7 @@ def send_match_ended_email(rematch, person):
             "program": program,
             "organization": organization,
             "person": person,
-            "url": _absolute("programs:my-enrollments", organization.slug),
+            "url": absolute_url("programs:my-enrollments", organization.slug),
         },
     )
 
@@ -94,6 +83,6 @@ def send_rematch_manager_email(rematch, *, to, requester, others):
             "organization": organization,
             "requester": requester,
             "others": others,
-            "url": _absolute("matching:program", organization.slug, program.pk),
+            "url": absolute_url("matching:program", organization.slug, program.pk),
         },
     )

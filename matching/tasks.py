@@ -17,7 +17,8 @@ from programs.models import Program, ProgramManager
 from programs.tasks import RETRY, TRANSIENT_ERRORS
 
 from . import participant_emails
-from .models import MentorRequest, RematchRequest, RequestStatus
+from .models import MatchingMode, MatchingSettings, MentorRequest, RematchRequest, RequestStatus
+from .services.publish import PUBLISHABLE_PROGRAM_STATUSES
 
 # --- self-match and rematch ----------------------------------------------------------------
 
@@ -108,6 +109,19 @@ def send_rematch_emails_task(organization_id, rematch_id):
 
 
 @shared_task
+def refresh_all_suggestions_task():
+    """Nightly: queue a refresh for every program whose mentees choose their mentors."""
+    programs = MatchingSettings.objects.filter(
+        mode=MatchingMode.SELF_MATCH, program__status__in=PUBLISHABLE_PROGRAM_STATUSES
+    ).values_list("organization_id", "program_id")
+    queued = 0
+    for organization_id, program_id in programs.order_by("program_id"):
+        refresh_suggestions_task.delay(organization_id, program_id)
+        queued += 1
+    return queued
+
+
+@shared_task
 def refresh_suggestions_task(organization_id, program_id):
     """Recompute a self-match program's suggestions; nothing when it no longer self-matches."""
     from .services.self_match import suggestions_refresh
@@ -124,12 +138,14 @@ def refresh_suggestions_task(organization_id, program_id):
 # --- managed matching: runs and the publish notification ------------------------------------
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def execute_match_run_task(organization_id, run_id):
-    """Execute a queued match run; a redelivered task finds the run claimed and does nothing."""
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def execute_match_run_task(self, organization_id, run_id):
+    """Execute a queued match run. A duplicate finds the run claimed and does nothing; a task
+    redelivered because its worker was lost takes the abandoned run over (match_run_execute)."""
     from .services.runs import match_run_execute
 
-    run = match_run_execute(organization=organization_id, run_id=run_id)
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    run = match_run_execute(organization=organization_id, run_id=run_id, redelivered=redelivered)
     return run.status if run is not None else None
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("programs/<int:program_pk>/criteria/new/", criteria.criterion_create, name="criterion_create"),
     path("programs/<int:program_pk>/criteria/from-template/", criteria.criteria_from_hints, name="criteria_from_hints"),
     path("programs/<int:program_pk>/settings/", criteria.settings_update, name="settings"),
+    path("programs/<int:program_pk>/suggestions/refresh/", criteria.suggestions_refresh, name="suggestions_refresh"),
     path("criteria/<int:pk>/edit/", criteria.criterion_edit, name="criterion_edit"),
     path("criteria/<int:pk>/delete/", criteria.criterion_delete, name="criterion_delete"),
     # Runs: start, watch, review, publish.

@@ -25,4 +25,10 @@ app.conf.beat_schedule = {
         "task": "programs.tasks.withdraw_departed_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Self-match programs: people approved or freed during the day get suggestions by morning
+    # (after the departed are withdrawn, so nobody who left is suggested).
+    "refresh-self-match-suggestions": {
+        "task": "matching.tasks.refresh_all_suggestions_task",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }

@@ -4,24 +4,13 @@ Only the Celery tasks in programs/tasks.py call these, after claiming the row th
 the send, so each email goes out at most once.
 """
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.urls import reverse
+from mentoring.email import absolute_url, send_templated_email
 
 from .models import EnrollmentStatus
 
 
-def _absolute(name, *args):
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
-
-
 def _send(template, *, subject, to, context):
-    text = render_to_string(f"emails/programs/{template}.txt", context)
-    html = render_to_string(f"emails/programs/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_templated_email(f"emails/programs/{template}", subject=subject, to=to, context=context)
 
 
 def send_program_invitation_email(invitation):
@@ -35,7 +24,7 @@ def send_program_invitation_email(invitation):
             "program": program,
             "organization": organization,
             "person": invitation.person,
-            "url": _absolute("programs:join", organization.slug, program.pk),
+            "url": absolute_url("programs:join", organization.slug, program.pk),
         },
     )
 
@@ -60,7 +49,7 @@ def send_enrollment_decision_email(notification):
             "program": program,
             "organization": organization,
             "person": enrollment.person,
-            "url": _absolute("programs:my-enrollments", organization.slug),
+            "url": absolute_url("programs:my-enrollments", organization.slug),
         },
     )
 
@@ -85,6 +74,6 @@ def send_nomination_email(nomination):
             "person": nomination.nominee,
             # The directory's manager is who nominated (the service checks it), by name.
             "nominator_name": _nominator_name(nomination),
-            "url": _absolute("programs:nominations", organization.slug),
+            "url": absolute_url("programs:nominations", organization.slug),
         },
     )

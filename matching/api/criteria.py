@@ -28,6 +28,7 @@ from programs.api.design import VisibleProgramField
 from programs.models import Program
 from surveys.models import Question
 
+from ..cohort import matching_settings_or_default
 from ..models import MatchingCriterion, MatchingSettings
 from ..services import criteria as services
 from .common import asker, managed_only, require_manage_program
@@ -194,7 +195,8 @@ class MatchingSettingsView(TenantViewSetMixin, generics.RetrieveUpdateAPIView):
 
     def get_object(self):
         program = managed_program(asker(self), self.kwargs["pk"])
-        return services.matching_settings_for(program)
+        # Reading never writes: until a manager changes them, these are the unsaved defaults.
+        return matching_settings_or_default(program)
 
     def perform_update(self, serializer):
         serializer.instance = translate_service_errors(

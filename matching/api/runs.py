@@ -174,9 +174,10 @@ class MatchRunViewSet(
         request=StartRunSerializer,
         responses={status.HTTP_201_CREATED: MatchRunSerializer},
         description=(
-            "Start matching a program you manage (in matching or active status). The run is queued and done by a "
-            "worker: poll it until `is_finished`. No mentors, no mentees or no criteria are refused under "
-            "`program`; capacities that cannot take every mentee are a warning in `metrics.warnings`."
+            "Start matching a program you manage: matching or active, or recruiting for a trial run that cannot "
+            "be published. The run is queued and done by a worker: poll it until `is_finished`. No mentors, no "
+            "mentees or no criteria are refused under `program`; capacities that cannot take every mentee are a "
+            "warning in `metrics.warnings`."
         ),
     )
     def create(self, request, *args, **kwargs):

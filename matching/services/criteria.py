@@ -113,6 +113,9 @@ def matching_settings_update(*, organization, program, user=None, **fields) -> M
     for name, value in clean.items():
         setattr(settings, name, value)
     settings.save()
+    from .self_match import refresh_after_commit  # self-match builds on these settings
+
+    refresh_after_commit(organization, program)
     return settings
 
 

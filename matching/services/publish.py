@@ -4,8 +4,10 @@ The run row is locked first (select_for_update), so two managers publishing the 
 the same moment get one publish and one clear refusal. The enrollments of everyone involved are
 locked next, in id order, so a self-match accept or a rematch cannot slip a mentorship in
 between the checks and the writes. People who meanwhile got a live mentorship in the program
-(or a mentor whose places filled up, or someone who left the pool) make the whole publish
-refuse, naming them; nothing is written. The members are told by email after commit.
+(or a mentor whose places filled up, or someone who left the pool), and a pair that now breaks
+a hard rule the manager did not confirm (a please-not entry made after the run, say), make the
+whole publish refuse, naming them; nothing is written. The members are told by email after
+commit.
 
 One mentorship per proposal, except the group model, where a mentor's proposals make one
 mentorship with all their mentees. A rotation round replaces the previous one: the live
@@ -22,7 +24,7 @@ from mentorships.models import LIVE_STATUSES, Mentorship, MentorshipMember, Ment
 from programs.models import Enrollment, MentoringModel, ParticipantRole, ProgramStatus
 from programs.selectors.matching import matching_pool
 
-from ..cohort import live_places
+from ..cohort import build_cohort, live_places
 from ..models import MatchRun, MatchRunKind, MatchRunStatus, RematchRequest
 from ..selectors import run_proposals
 from ._common import same_org
@@ -95,7 +97,24 @@ def _conflicts(run, proposals) -> tuple[list[str], list[int]]:
         places = capacity.get(mentor_id, 0) - live.load.get(mentor_id, 0)
         if adding > places:
             problems.append(f"{names[mentor_id]} has {max(places, 0)} places left, not the {adding} this run needs.")
+    problems += _rules_broken_now(run, proposals)
     return sorted(set(problems)), replaced
+
+
+def _rules_broken_now(run, proposals) -> list[str]:
+    """Proposals that break a hard rule now which the manager did not confirm (their flags): a
+    please-not entry, a reporting line or an answer that changed since the run was solved."""
+    cohort = build_cohort(run.program, free_only=True)
+    broken = cohort.unconfirmed_flags(
+        [(p.pk, [(m.enrollment_id, m.role) for m in p.members.all()], p.flags) for p in proposals]
+    )
+    unit = "Circle" if run.kind == MatchRunKind.CIRCLES else "Pair"
+    return [
+        f"{unit} {p.number} ({' with '.join(m.enrollment.person.name for m in p.members.all())}) now breaks a hard "
+        f"rule: {'; '.join(broken[p.pk])}. Remove it before publishing."
+        for p in proposals
+        if p.pk in broken
+    ]
 
 
 def _previous_round(run, enrollment_ids) -> list[int]:

@@ -21,12 +21,11 @@ from django.db.models import Max
 
 from programs.models import ParticipantRole
 
-from .. import scoring, solver
+from .. import solver
 from ..cohort import build_cohort, cohort_scores
 from ..errors import HardRuleConfirmationNeeded
 from ..models import MatchProposal, MatchRun, MatchRunKind, ProposalMember, ProposalOrigin
 from ._common import raise_errors, same_org
-from .runs import pair_reasons
 
 
 @dataclass
@@ -44,7 +43,6 @@ class _RunCohort:
         self.cohort = build_cohort(run.program, free_only=True)
         self.mentee_at = self.cohort.mentee_index()
         self.mentor_at = self.cohort.mentor_index()
-        self.preferred = {tuple(pair) for pair in self.cohort.preferred_pairs.tolist()}
 
     @cached_property
     def matrix(self):
@@ -64,17 +62,8 @@ class _RunCohort:
         return self.mentee_at[mentee.pk], self.mentor_at[mentor.pk]
 
     def preview(self, i, j) -> PairPreview:
-        cohort = self.cohort
-        preferred = (i, j) in self.preferred
-        bonus = cohort.preference_bonus if preferred else 0.0
-        scores, _allowed = scoring.pair_scores(
-            cohort.criteria, np.array([i]), np.array([j]), preferred=np.array([preferred]), preference_bonus=bonus
-        )
-        score = float(scores[0])
-        flags = [*scoring.broken_rules(cohort.criteria, i, j), *cohort.forbidden_reasons.get((i, j), [])]
-        if cohort.min_score is not None and score < cohort.min_score:
-            flags.append(f"The score {score:.0f} is below the program's minimum of {cohort.min_score:g}")
-        return PairPreview(score=score, reasons=pair_reasons(cohort, i, j, preferred=preferred), flags=flags)
+        scores, flags = self.cohort.pairs_flags([i], [j])
+        return PairPreview(score=float(scores[0]), reasons=self.cohort.pair_reasons(i, j), flags=flags[0])
 
     def remaining_places(self, mentor_index, mentor_enrollment_id) -> int:
         used = (
@@ -297,4 +286,12 @@ def _pair_quality(run, view) -> dict:
         mentor = mentor_of.get(proposal_id)
         if role != ParticipantRole.MENTOR and enrollment_id in view.mentee_at and mentor in view.mentor_at:
             assignment[view.mentee_at[enrollment_id]] = view.mentor_at[mentor]
-    return solver.quality(matrix.scores, assignment, cohort.capacity, matrix.allowed)
+    # The run's own pool, and anyone paired by hand since: a mentee who became ready after the
+    # run is not one of its unmatched (run_unmatched lists the same people).
+    recorded = (run.parameters or {}).get("mentees")
+    pool = None if recorded is None else set(recorded)
+    in_run = np.array([pool is None or e.pk in pool for e in cohort.mentees], dtype=bool)
+    rows = np.flatnonzero(in_run | (assignment >= 0))
+    if len(rows) == len(cohort.mentees):
+        return solver.quality(matrix.scores, assignment, cohort.capacity, matrix.allowed)
+    return solver.quality(matrix.scores[rows], assignment[rows], cohort.capacity, matrix.allowed[rows])

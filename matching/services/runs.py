@@ -85,9 +85,10 @@ def _check_program_runnable(organization, program, *, incremental, base_run):
 
 @transaction.atomic
 def match_run_start(*, organization, program, user, incremental=False, base_run=None) -> MatchRun:
-    """Queue a run of `program`. Refused: a program not matching or active, no criteria, no
-    mentors, no mentees (or fewer than two peers), and a full run when live mentorships exist
-    (run an incremental one). Fewer places than mentees is allowed, with a warning."""
+    """Queue a run of `program`. Refused: a program not recruiting (a trial run), matching or
+    active, no criteria, no mentors, no mentees (or fewer than two peers), and a full run when
+    live mentorships exist (run an incremental one). Fewer places than mentees is allowed, with
+    a warning."""
     pool = _check_program_runnable(organization, program, incremental=incremental, base_run=base_run)
     run = MatchRun.objects.create(
         organization=organization,
@@ -155,11 +156,17 @@ def _progress(run, percent, message):
     )
 
 
-def match_run_execute(*, organization, run_id) -> MatchRun | None:
-    """Run a queued match: claim it (a redelivered task finds it claimed and does nothing),
-    score, solve, write the proposals, record metrics; FAILED with a readable error otherwise."""
+def match_run_execute(*, organization, run_id, redelivered=False) -> MatchRun | None:
+    """Run a queued match: claim it, score, solve, write the proposals, record metrics; FAILED
+    with a readable error otherwise.
+
+    A task delivered again finds the run claimed and does nothing, except when the broker
+    redelivered it because the worker running it was lost (`redelivered`): the run is then
+    RUNNING with nobody working on it, so this attempt takes it over rather than leave it
+    stuck (write_proposals replaces whatever the lost attempt wrote)."""
     runs = MatchRun.objects.for_org(_org_id(organization))
-    claimed = runs.filter(pk=run_id, status=MatchRunStatus.QUEUED).update(
+    claimable = (MatchRunStatus.QUEUED, MatchRunStatus.RUNNING) if redelivered else (MatchRunStatus.QUEUED,)
+    claimed = runs.filter(pk=run_id, status__in=claimable).update(
         status=MatchRunStatus.RUNNING, started_at=timezone.now(), progress=1, progress_message="Starting"
     )
     if not claimed:
@@ -248,9 +255,9 @@ def _execute(run):
 
 
 class _Locks:
-    """The base run's locked proposals that still fit the pool: kept as they are (origin LOCKED),
-    their people out of the solve and their mentors' capacity reduced. The rest are dropped with
-    a warning naming the people."""
+    """The base run's locked proposals that still fit the pool and break no hard rule they were
+    not confirmed against: kept as they are (origin LOCKED), their people out of the solve and
+    their mentors' capacity reduced. The rest are dropped with a warning naming the people."""
 
     def __init__(self, run, cohort):
         self.drafts, self.warnings = [], []
@@ -261,11 +268,16 @@ class _Locks:
             return
         mentee_at, mentor_at = cohort.mentee_index(), cohort.mentor_index()
         names = {e.pk: e.person.name for e in [*cohort.mentees, *cohort.mentors]}
-        proposals = (
+        proposals = list(
             MatchProposal.objects.for_org(run.organization_id)
             .filter(run_id=run.base_run_id, locked=True)
             .prefetch_related("members__enrollment__person")
             .order_by("number")
+        )
+        # A please-not entry or a changed answer since the lock: keeping the pair would break a
+        # hard rule nobody confirmed.
+        broken = cohort.unconfirmed_flags(
+            [(p.pk, [(m.enrollment_id, m.role) for m in p.members.all()], p.flags) for p in proposals]
         )
         for proposal in proposals:
             members = [(m.enrollment_id, m.role) for m in proposal.members.all()]
@@ -281,6 +293,8 @@ class _Locks:
                 problem = "one of them is already in another locked pair"
             elif mentors and self.capacity_left[mentor_at[mentors[0]]] < len(rows):
                 problem = f"{names[mentors[0]]} has no place left"
+            elif proposal.pk in broken:
+                problem = f"it now breaks a hard rule ({'; '.join(broken[proposal.pk])})"
             if problem:
                 self.warnings.append(f"The locked pair #{proposal.number} was not kept: {problem}.")
                 continue
@@ -316,7 +330,6 @@ class _Outcome:
 
     def drafts(self, cohort, matrix) -> list[Draft]:
         if cohort.kind == MatchRunKind.PAIRS:
-            preferred = {tuple(p) for p in cohort.preferred_pairs.tolist()}
             mentee_idx = np.array([i for i, _ in self.groups], dtype=np.int64)
             mentor_idx = np.array([j for _, j in self.groups], dtype=np.int64)
             # One batched explanation for the whole run: per-pair explain() costs ~0.7 ms a pair.
@@ -324,7 +337,7 @@ class _Outcome:
                 cohort.criteria,
                 mentee_idx,
                 mentor_idx,
-                preferred=np.array([(i, j) in preferred for i, j in self.groups], dtype=bool),
+                preferred=np.array([(i, j) in cohort.preferred for i, j in self.groups], dtype=bool),
                 preference_bonus=cohort.preference_bonus,
             )
             return [
@@ -342,34 +355,23 @@ class _Outcome:
         return [
             Draft(
                 members=[(cohort.mentees[i].pk, ParticipantRole.PEER) for i in group],
-                score=group_score(matrix, group),
+                score=group_score(matrix.scores, group),
                 reasons=group_reasons(cohort, group),
             )
             for group in self.groups
         ]
 
 
-def pair_reasons(cohort, i, j, *, preferred) -> list[dict]:
-    return scoring.explain(
-        cohort.criteria, i, j, preferred=preferred, preference_bonus=cohort.preference_bonus if preferred else 0.0
-    )
-
-
-def group_score(matrix, group) -> float:
-    """A peer group's score: the mean of its members' pair scores (symmetric)."""
+def group_score(scores, group) -> float:
+    """A peer group's score: the mean of its members' pair scores (symmetric); 0 for one person."""
     pairs = [(a, b) for pos, a in enumerate(group) for b in group[pos + 1 :]]
-    if not pairs:
-        return 0.0
-    return float(np.mean([matrix.scores[a, b] for a, b in pairs]))
+    return float(np.mean([scores[a, b] for a, b in pairs])) if pairs else 0.0
 
 
 def group_reasons(cohort, group) -> list[dict]:
     """What each criterion brings to a peer group, over its pairs both ways (so the points add
     up to the group's score)."""
-    preferred = {tuple(p) for p in cohort.preferred_pairs.tolist()}
-    return merge_reasons(
-        [pair_reasons(cohort, a, b, preferred=(a, b) in preferred) for a in group for b in group if a != b]
-    )
+    return merge_reasons([cohort.pair_reasons(a, b) for a in group for b in group if a != b])
 
 
 def merge_reasons(reason_lists) -> list[dict]:
@@ -453,7 +455,7 @@ def _solve_circles(cohort, free, scores, allowed) -> _Outcome:
     result = solver.peer_circles(scores, low, high, allowed=allowed, seed=CIRCLE_SEED)
     groups = [tuple(int(free[k]) for k in group) for group in result.groups]
     in_group = sum(len(g) for g in groups)
-    group_means = [_mean_within(scores, group) for group in result.groups]
+    group_means = [group_score(scores, group) for group in result.groups]
     metrics = {
         "circles": len(groups),
         "matched": in_group,
@@ -477,11 +479,6 @@ def _solve_circles(cohort, free, scores, allowed) -> _Outcome:
     return _Outcome(groups=groups, metrics=metrics, certificate=certificate, warnings=warnings)
 
 
-def _mean_within(scores, group):
-    pairs = [(a, b) for pos, a in enumerate(group) for b in group[pos + 1 :]]
-    return float(np.mean([scores[a, b] for a, b in pairs])) if pairs else 0.0
-
-
 def _solve_rotation(cohort, free, scores, allowed) -> _Outcome:
     n = len(free)
     met = np.zeros((n, n), dtype=bool)
@@ -492,7 +489,7 @@ def _solve_rotation(cohort, free, scores, allowed) -> _Outcome:
     rounds = solver.rotation_round(n, met, scores=scores, allowed=allowed, seed=CIRCLE_SEED)
     groups = [tuple(int(free[k]) for k in group) for group in rounds]
     repeats = sum(1 for group in rounds for pos, a in enumerate(group) for b in group[pos + 1 :] if met[a, b])
-    means = [_mean_within(scores, group) for group in rounds]
+    means = [group_score(scores, group) for group in rounds]
     in_group = sum(len(g) for g in groups)
     metrics = {
         "pairs": sum(1 for g in groups if len(g) == 2),

@@ -86,14 +86,6 @@ def _self_match_errors(program, settings) -> dict:
     return {}
 
 
-def _explanation(cohort, i, j, *, preferred):
-    return scoring.explain(cohort.criteria, i, j, preferred=preferred, preference_bonus=cohort.preference_bonus)
-
-
-def _preferred_set(cohort) -> set[tuple[int, int]]:
-    return {(int(i), int(j)) for i, j in cohort.preferred_pairs.tolist()}
-
-
 @transaction.atomic
 def suggestions_refresh(*, organization, program) -> int:
     """Replace the program's suggestions: every free mentee gets up to `suggestions_shown`
@@ -121,7 +113,6 @@ def suggestions_refresh(*, organization, program) -> int:
         per_mentee=settings.suggestions_shown,
         min_score=cohort.min_score,
     )
-    preferred = _preferred_set(cohort)
     rows = [
         MentorSuggestion(
             organization=organization,
@@ -130,7 +121,7 @@ def suggestions_refresh(*, organization, program) -> int:
             mentor=cohort.mentors[j],
             rank=rank,
             score=round(float(matrix.scores[i, j]), 2),
-            reasons=_explanation(cohort, i, j, preferred=(i, j) in preferred),
+            reasons=cohort.pair_reasons(i, j),
         )
         for i, mentors in enumerate(picks)
         for rank, j in enumerate(mentors, start=1)
@@ -201,10 +192,10 @@ def _pair_errors(organization, program, mentee, mentor) -> dict:
         return {"mentee": [not_ready]}
     if j is None or cohort.capacity[j] < 1:
         return {"mentor": [f"{name} has no free place at the moment."]}
-    if (i, j) in cohort.forbidden_reasons or scoring.broken_rules(cohort.criteria, i, j):
+    if _forbidden(cohort, i, j):
         return {"mentor": [f"The program's matching rules do not allow a match with {name}."]}
     if cohort.min_score is not None:
-        score = _pair_score(cohort, i, j)
+        score = cohort.pair_score(i, j)
         if score < cohort.min_score:
             return {
                 "mentor": [
@@ -215,16 +206,10 @@ def _pair_errors(organization, program, mentee, mentor) -> dict:
     return {}
 
 
-def _pair_score(cohort, i, j) -> float:
-    preferred = (i, j) in _preferred_set(cohort)
-    scores, _ = scoring.pair_scores(
-        cohort.criteria,
-        np.array([i]),
-        np.array([j]),
-        preferred=np.array([preferred]),
-        preference_bonus=cohort.preference_bonus,
-    )
-    return float(scores[0])
+def _forbidden(cohort, i, j) -> bool:
+    """A hard rule forbids mentee i with mentor j (the minimum score aside). Which one is never
+    said to a participant: see _pair_errors."""
+    return (i, j) in cohort.forbidden_reasons or bool(scoring.broken_rules(cohort.criteria, i, j))
 
 
 @transaction.atomic
@@ -311,19 +296,20 @@ def _mentorship_for(organization, program, mentor, user, *, score, reasons):
     return mentorship
 
 
-def _explained_pair(organization, program, mentee, mentor):
-    """(score, reasons) for the new mentorship: from the suggestion when there is one."""
+def _pair_as_now(organization, program, mentee, mentor):
+    """(score, reasons, forbidden) for the pair as the program's rules and answers are now: the
+    score and reasons from the suggestion when there is one; forbidden when a hard rule rules
+    the pair out since the request was sent (a please-not list, a new reporting line)."""
+    cohort = build_cohort(program, free_only=True)
+    i, j = cohort.mentee_index().get(mentee.pk), cohort.mentor_index().get(mentor.pk)
+    if i is None or j is None:
+        return None, [], False  # out of the pool or matched already: the accept's checks say so
     suggestion = (
         MentorSuggestion.objects.for_org(organization).filter(mentee=mentee, mentor=mentor).only("score", "reasons")
     ).first()
     if suggestion is not None:
-        return suggestion.score, suggestion.reasons
-    cohort = build_cohort(program, free_only=True)
-    i, j = cohort.mentee_index().get(mentee.pk), cohort.mentor_index().get(mentor.pk)
-    if i is None or j is None:
-        return None, []
-    preferred = (i, j) in _preferred_set(cohort)
-    return round(_pair_score(cohort, i, j), 2), _explanation(cohort, i, j, preferred=preferred)
+        return suggestion.score, suggestion.reasons, _forbidden(cohort, i, j)
+    return round(cohort.pair_score(i, j), 2), cohort.pair_reasons(i, j), _forbidden(cohort, i, j)
 
 
 @transaction.atomic
@@ -337,8 +323,8 @@ def mentor_request_accept(*, organization, request, user) -> Mentorship:
     request = MentorRequest.objects.for_org(organization).select_related("program", "mentor__person").get(pk=request.pk)
     require_own_enrollment(user, request.mentor, "Only the mentor asked can accept.")
     program = request.program
-    # Read before taking the locks: explaining a pair can build the cohort, which takes a while.
-    score, reasons = _explained_pair(organization, program, request.mentee, request.mentor)
+    # Read before taking the locks: building the cohort takes a while.
+    score, reasons, forbidden = _pair_as_now(organization, program, request.mentee, request.mentor)
 
     _lock_enrollments(organization, [request.mentor_id, request.mentee_id])
     request = _locked_request(organization, request)  # its latest status, after any accept before ours
@@ -346,6 +332,12 @@ def mentor_request_accept(*, organization, request, user) -> Mentorship:
     errors = _self_match_errors(program, matching_settings_or_default(program))
     if request.status != RequestStatus.PENDING:
         errors["request"] = [_not_open(request)]
+    elif forbidden:
+        # Never which rule: someone's please-not list or reporting line is not the mentor's to know.
+        errors["request"] = [
+            f"The program's matching rules no longer allow a match with {mentee.person.name}. "
+            "Decline the request, or ask the program team."
+        ]
     raise_errors(errors)
     in_pool = matching_pool(program).filter(pk__in=[mentor.pk, mentee.pk])
     capacity = dict(in_pool.values_list("pk", "effective_capacity"))

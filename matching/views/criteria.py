@@ -14,9 +14,12 @@ from programs.access import managed_program
 from programs.models import PEER_MODELS, Program
 
 from .. import selectors
+from ..cohort import matching_settings_or_default
 from ..forms import CriterionForm, SettingsForm
-from ..models import MatchingCriterion, MatchRun
+from ..models import MatchingCriterion, MatchingMode, MatchRun
 from ..services import criteria as services
+from ..services.publish import PUBLISHABLE_PROGRAM_STATUSES
+from ..services.self_match import suggestions_refresh as suggestions_refresh_service
 from .manager import managed_criterion
 
 RUNS_PAGE_SIZE = 10
@@ -31,7 +34,8 @@ def _home_url(request, program):
 
 
 def _render_home(request, program, *, settings_form=None, status=200):
-    matching_settings = services.matching_settings_for(program)
+    # Reading never writes: until a manager saves them, the settings are the unsaved defaults.
+    matching_settings = matching_settings_or_default(program)
     criteria = (
         MatchingCriterion.objects.for_org(request.organization)
         .filter(program=program)
@@ -43,6 +47,8 @@ def _render_home(request, program, *, settings_form=None, status=200):
         "peer": program.model in PEER_MODELS,
         "criteria": list(criteria),
         "settings_form": settings_form or SettingsForm(instance=matching_settings),
+        "can_refresh_suggestions": matching_settings.mode == MatchingMode.SELF_MATCH
+        and program.status in PUBLISHABLE_PROGRAM_STATUSES,
         "pool": selectors.pool_summary(program),
         "runs_page": Paginator(runs, RUNS_PAGE_SIZE).get_page(request.GET.get("page")),
     }
@@ -73,6 +79,20 @@ def settings_update(request, program_pk):
             messages.success(request, "The matching settings were saved.")
             return _home_url(request, program)
     return _render_home(request, program, settings_form=form)
+
+
+@org_view(Action.PROGRAMS_VIEW)
+@require_POST
+def suggestions_refresh(request, program_pk):
+    """Self-match: recompute every free mentee's suggested mentors now (after new approvals)."""
+    program = managed_program(request, program_pk)
+    try:
+        count = suggestions_refresh_service(organization=request.organization, program=program)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Suggestions refreshed ({count} in all).")
+    return _home_url(request, program)
 
 
 def _save_criterion(request, program, form, criterion=None) -> bool:

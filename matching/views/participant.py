@@ -84,8 +84,15 @@ def _places(enrollment):
     return {"left": left, "taken": taken, "total": left + taken}
 
 
-def _service_error(request, error):
-    messages.error(request, " ".join(error.messages))
+def _attempt(request, service, success, /, **arguments):
+    """Call a participant service as the signed-in member of this organization: its refusal
+    becomes the page's error message, anything else the `success` message."""
+    try:
+        service(organization=request.organization, user=request.user, **arguments)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(_as_validation_error(error).messages))
+    else:
+        messages.success(request, success)
 
 
 def _to(name, request, *args):
@@ -136,18 +143,14 @@ def request_send(request, enrollment_pk):
         messages.error(request, " ".join(form.errors["message"]))
         return _to("my_suggestions", request, enrollment.pk)
     mentor = form.cleaned_data["mentor"]
-    try:
-        self_match_services.mentor_request_send(
-            organization=request.organization,
-            mentee=enrollment,
-            mentor=mentor,
-            message=form.cleaned_data["message"],
-            user=request.user,
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _service_error(request, _as_validation_error(error))
-    else:
-        messages.success(request, f"Your request is with {mentor.person.name}. We'll email you as soon as they answer.")
+    _attempt(
+        request,
+        self_match_services.mentor_request_send,
+        f"Your request is with {mentor.person.name}. We'll email you as soon as they answer.",
+        mentee=enrollment,
+        mentor=mentor,
+        message=form.cleaned_data["message"],
+    )
     return _to("my_suggestions", request, enrollment.pk)
 
 
@@ -155,14 +158,12 @@ def request_send(request, enrollment_pk):
 @require_POST
 def request_withdraw(request, pk):
     mentor_request = _my_request(request, pk, side="mentee")
-    try:
-        self_match_services.mentor_request_withdraw(
-            organization=request.organization, request=mentor_request, user=request.user
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _service_error(request, _as_validation_error(error))
-    else:
-        messages.success(request, f"You withdrew your request to {mentor_request.mentor.person.name}.")
+    _attempt(
+        request,
+        self_match_services.mentor_request_withdraw,
+        f"You withdrew your request to {mentor_request.mentor.person.name}.",
+        request=mentor_request,
+    )
     return _to("my_suggestions", request, mentor_request.mentee_id)
 
 
@@ -201,15 +202,13 @@ def my_requests(request, enrollment_pk):
 @require_POST
 def request_accept(request, pk):
     mentor_request = _my_request(request, pk, side="mentor")
-    try:
-        self_match_services.mentor_request_accept(
-            organization=request.organization, request=mentor_request, user=request.user
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _service_error(request, _as_validation_error(error))
-    else:
-        name = mentor_request.mentee.person.name
-        messages.success(request, f"You are now {name}'s mentor. We emailed {name}; say hello soon!")
+    name = mentor_request.mentee.person.name
+    _attempt(
+        request,
+        self_match_services.mentor_request_accept,
+        f"You are now {name}'s mentor. We emailed {name}; say hello soon!",
+        request=mentor_request,
+    )
     return _to("my_requests", request, mentor_request.mentor_id)
 
 
@@ -221,17 +220,13 @@ def request_decline(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["note"]))
         return _to("my_requests", request, mentor_request.mentor_id)
-    try:
-        self_match_services.mentor_request_decline(
-            organization=request.organization,
-            request=mentor_request,
-            user=request.user,
-            note=form.cleaned_data["note"],
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _service_error(request, _as_validation_error(error))
-    else:
-        messages.success(request, f"You declined {mentor_request.mentee.person.name}'s request; they can ask others.")
+    _attempt(
+        request,
+        self_match_services.mentor_request_decline,
+        f"You declined {mentor_request.mentee.person.name}'s request; they can ask others.",
+        request=mentor_request,
+        note=form.cleaned_data["note"],
+    )
     return _to("my_requests", request, mentor_request.mentor_id)
 
 
@@ -263,12 +258,7 @@ def my_preferences(request, enrollment_pk):
             raise Http404(NOT_FOUND_MESSAGE)  # a person id of no one in this organization
         action, person = change.cleaned_data["action"], change.cleaned_data["person"]
         service, done = LIST_SERVICES[action]
-        try:
-            service(organization=organization, enrollment=enrollment, person=person, user=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            _service_error(request, _as_validation_error(error))
-        else:
-            messages.success(request, done.format(name=person.name))
+        _attempt(request, service, done.format(name=person.name), enrollment=enrollment, person=person)
         back = reverse("matching:my_preferences", args=[organization.slug, enrollment.pk])
         query = request.POST.get("q", "").strip()[:100]
         return redirect(f"{back}?{urlencode({'q': query})}" if query else back)

@@ -209,18 +209,6 @@ def proposal_remove(request, pk, proposal_pk):
     return _back_to_run(request, run)
 
 
-def _pair_previews(request, run, pairs):
-    """[(mentee, mentor, preview)] for the pairs about to be made."""
-    return [
-        (
-            mentee,
-            mentor,
-            review_services.pair_preview(organization=request.organization, run=run, mentee=mentee, mentor=mentor),
-        )
-        for mentee, mentor in pairs
-    ]
-
-
 def _preview(request, run, mentee, mentor):
     preview = review_services.pair_preview(organization=request.organization, run=run, mentee=mentee, mentor=mentor)
     return {"mentee": mentee, "mentor": mentor, "preview": preview}

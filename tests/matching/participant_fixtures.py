@@ -7,7 +7,7 @@ Shared by the participant page tests and the self-match browser test.
 from dataclasses import dataclass, field
 
 from matching.services.criteria import criterion_create, matching_settings_update
-from matching.services.self_match import suggestions_refresh
+from matching.services.self_match import mentor_request_send, suggestions_refresh
 from organizations.models import Role
 from programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 from programs.services.recruitment import enrollment_apply, enrollment_decide
@@ -99,3 +99,14 @@ def self_match_program(org, *, mentees, mentors, mode="self_match", max_pending=
     if refresh and mode == "self_match":
         suggestions_refresh(organization=org, program=program)
     return world
+
+
+def send(world, mentee, mentor, message=""):
+    """`mentee` asks `mentor` (both by name), signed in as the mentee."""
+    return mentor_request_send(
+        organization=world.org,
+        mentee=world.enrollment(mentee),
+        mentor=world.enrollment(mentor),
+        message=message,
+        user=world.user(mentee),
+    )

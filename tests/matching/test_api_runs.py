@@ -124,6 +124,20 @@ def test_a_run_that_cannot_start_says_why_under_program(org, setup, message):
     assert not MatchRun.objects.exists()
 
 
+def test_a_trial_run_while_recruiting_shows_the_result_but_cannot_be_published(org):
+    program = make_program(org, status="recruiting")
+    add_criteria(program)
+    small_cohort(program)
+    manager = program_manager(program)
+    started = match_run_start(organization=org, program=program, user=manager)
+    trial = match_run_execute(organization=org, run_id=started.pk)
+    client = session_client(manager)
+    assert client.get(runs_url(org, f"{trial.pk}/")).json()["proposal_count"] == 3
+    refused = client.post(runs_url(org, f"{trial.pk}/publish/"))
+    assert refused.status_code == 400 and "recruiting" in error_of(refused)["fields"]["run"][0]
+    assert not Mentorship.objects.exists()
+
+
 def test_members_who_do_not_manage_the_program_see_no_runs_and_cannot_start_one(program, people, run):
     user, _ = participant(program, "mentee", ["python"])
     client = session_client(user)

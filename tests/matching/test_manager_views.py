@@ -4,7 +4,14 @@ comparing, publishing; as managers, plain members and other organizations use th
 import pytest
 from django.urls import reverse
 
-from matching.models import MatchingCriterion, MatchingSettings, MatchProposal, MatchRun, MatchRunStatus
+from matching.models import (
+    MatchingCriterion,
+    MatchingSettings,
+    MatchProposal,
+    MatchRun,
+    MatchRunStatus,
+    MentorSuggestion,
+)
 from matching.services.runs import match_run_execute, match_run_start
 from mentorships.models import Mentorship
 from organizations.models import Role
@@ -13,6 +20,7 @@ from tests.factories import OrganizationFactory
 from tests.organizations.pages import field_error, text
 
 from .engine_fixtures import build
+from .participant_fixtures import self_match_program
 
 pytestmark = pytest.mark.django_db
 
@@ -194,16 +202,19 @@ def test_the_templates_suggested_criteria(manager_client, world):
     assert MatchingCriterion.objects.filter(program=world.program, label="Same region").exists()
 
 
+SETTINGS_FORM = {
+    "mode": "managed",
+    "min_score": "",
+    "exclude_reporting_line": "on",
+    "preference_bonus": "10",
+    "suggestions_shown": "5",
+    "max_pending_requests": "3",
+}
+
+
 def test_settings_are_saved_and_bad_values_shown_beside_the_field(manager_client, world):
     settings_url = url("settings", world.org, world.program.pk)
-    data = {
-        "mode": "managed",
-        "min_score": "150",
-        "exclude_reporting_line": "on",
-        "preference_bonus": "10",
-        "suggestions_shown": "5",
-        "max_pending_requests": "3",
-    }
+    data = {**SETTINGS_FORM, "min_score": "150"}
     response = manager_client.post(settings_url, data)
     assert response.status_code == 200 and "100" in field_error(response, "min_score")
     manager_client.post(settings_url, {**data, "min_score": "40"})
@@ -236,10 +247,23 @@ def test_a_run_that_cannot_start_says_why(manager_client, world):
     assert not MatchRun.objects.exists()
 
 
-def test_matching_waits_for_recruitment_to_close(org, client_for):
-    world = build(org, mentees={"Ana": {}}, mentors={"Dee": ({}, 1)}, status=ProgramStatus.RECRUITING)
-    page = text(client_for(world.manager).get(url("program", org, world.program.pk)))
-    assert "Run matching" not in page and "Matching runs once recruitment is closed" in page
+def test_while_recruiting_a_trial_run_is_offered_but_publishing_waits(
+    org, client_for, django_capture_on_commit_callbacks
+):
+    world = build(
+        org,
+        mentees={"Ana": {"wants": ["sql"]}},
+        mentors={"Dee": ({"offers": ["sql"]}, 1)},
+        status=ProgramStatus.RECRUITING,
+    )
+    world.criterion("wants", "offers")
+    client = client_for(world.manager)
+    page = text(client.get(url("program", org, world.program.pk)))
+    assert "Try a matching run" in page and "Publishing waits until recruitment is closed" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("run_start", org, world.program.pk))
+    page = text(client.get(response.url))
+    assert "This is a trial run" in page and "Publish the matches" not in page
 
 
 def test_the_progress_bar_is_polled_until_the_result_replaces_it(manager_client, world):
@@ -468,3 +492,24 @@ def test_a_peer_circles_run_shows_its_circles_and_the_bound(org, client_for, run
     assert "2 circles of 4 to 4" in page and "8 people in a circle" in page
     assert "of the best possible" in page and "Lock circle 1" in page
     assert "Add a pair by hand" not in page and "Re-run around the locked circles" in page
+
+
+def test_saving_self_match_settings_and_the_refresh_button_give_mentees_suggestions(
+    org, client_for, django_capture_on_commit_callbacks
+):
+    world = self_match_program(org, mentees={"Ann": ["sql"]}, mentors={"Mo": (["sql"], 1)}, mode="managed")
+    client = client_for(world.manager)
+    MentorSuggestion.objects.all().delete()
+    settings_url = reverse("matching:settings", args=[org.slug, world.program.pk])
+    home = client.get(reverse("matching:program", args=[org.slug, world.program.pk]))
+    assert "Refresh suggestions" not in home.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(settings_url, {**SETTINGS_FORM, "mode": "self_match"})
+    assert [s.mentor.person.name for s in MentorSuggestion.objects.filter(mentee=world.enrollment("Ann"))] == ["Mo"]
+
+    MentorSuggestion.objects.all().delete()
+    home = client.get(reverse("matching:program", args=[org.slug, world.program.pk]))
+    assert "Refresh suggestions" in home.content.decode()
+    response = client.post(reverse("matching:suggestions_refresh", args=[org.slug, world.program.pk]), follow=True)
+    assert "Suggestions refreshed (1 in all)." in response.content.decode()
+    assert MentorSuggestion.objects.filter(mentee=world.enrollment("Ann")).count() == 1

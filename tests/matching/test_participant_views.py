@@ -11,14 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matching.models import MatchPreference, MentorRequest, MentorSuggestion, PairExclusion, RequestStatus
-from matching.services.self_match import mentor_request_accept, mentor_request_send
+from matching.services.self_match import mentor_request_accept, suggestions_refresh
 from mentorships.models import Mentorship, MentorshipMember, MentorshipStatus
 from programs.models import ParticipantRole
 from programs.services.recruitment import enrollment_apply
 
 from ..factories import OrganizationFactory, PersonFactory
 from ..programs.recruitment_fixtures import make_program
-from .participant_fixtures import self_match_program
+from .participant_fixtures import self_match_program, send
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +39,6 @@ def page(client, address):
     response = client.get(address)
     assert response.status_code == 200, response.status_code
     return response.content.decode()
-
-
-def send(world, mentee, mentor, message=""):
-    return mentor_request_send(
-        organization=world.org,
-        mentee=world.enrollment(mentee),
-        mentor=world.enrollment(mentor),
-        message=message,
-        user=world.user(mentee),
-    )
 
 
 # --- a mentee's suggestions ------------------------------------------------------------------
@@ -136,6 +126,22 @@ def test_a_mentor_accepts_and_both_see_the_match(world, client_for):
     assert "Matched with <strong>Max Mentor</strong>" in mine
     assert url("rematch_request", world, request.mentorship_id) in mine
     assert "Find a mentor" not in mine
+
+
+def test_a_mentor_reads_why_they_were_suggested_but_not_the_mentees_private_wish(world, client_for):
+    MatchPreference.objects.create(
+        organization=world.org,
+        enrollment=world.enrollment("Mia Mentee"),
+        preferred_person=world.enrollment("Max Mentor").person,
+    )
+    suggestions_refresh(organization=world.org, program=world.program)
+    send(world, "Mia Mentee", "Max Mentor")
+    assert "You asked to be matched with them" in page(
+        client_for(world.user("Mia Mentee")), url("my_suggestions", world, world.enrollment("Mia Mentee").pk)
+    )
+    html = page(client_for(world.user("Max Mentor")), url("my_requests", world, world.enrollment("Max Mentor").pk))
+    assert "Why you were suggested" in html and "You want to learn Leadership; they offer it" in html
+    assert "You asked to be matched with them" not in html
 
 
 def test_accepting_when_full_shows_a_clear_message(world, client_for):

@@ -8,9 +8,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from matching.models import MatchRunStatus, RematchRequest
+from matching.errors import HardRuleConfirmationNeeded
+from matching.models import MatchPreference, MatchRunStatus, PairExclusion, RematchRequest
 from matching.services.publish import match_run_publish
-from matching.services.review import proposal_remove
+from matching.services.review import proposal_add, proposal_remove
 from matching.services.runs import match_run_discard
 from matching.tasks import send_match_notifications_task
 from mentorships.models import Mentorship, MentorshipStatus
@@ -117,6 +118,43 @@ def test_someone_who_left_or_a_mentor_without_places_stops_it_too(world, run_mat
         "Nothing was published: Di has 0 places left, not the 1 this run needs."
     ]
     assert not Mentorship.objects.exists()
+
+
+def test_a_please_not_entry_made_after_the_run_stops_the_publish(world, run_match, django_capture_on_commit_callbacks):
+    run = run_match(world)
+    PairExclusion.objects.create(organization=world.org, enrollment=world["Bo"], excluded_person=world.people["Ana"])
+    with pytest.raises(ValidationError) as caught:
+        _publish(world, run, django_capture_on_commit_callbacks)
+    assert caught.value.message_dict["run"] == [
+        "Nothing was published: Pair 1 (Ana with Bo) now breaks a hard rule: One of them asked not to be matched "
+        "with the other. Remove it before publishing."
+    ]
+    assert not Mentorship.objects.exists() and mail.outbox == []
+
+    proposal_remove(organization=world.org, proposal=run.proposals.get(number=1))
+    assert len(_publish(world, run, django_capture_on_commit_callbacks)) == 1
+
+
+def test_a_pair_made_by_hand_against_a_hard_rule_publishes_once_confirmed(
+    world, run_match, django_capture_on_commit_callbacks
+):
+    run = run_match(world)
+    proposal_remove(organization=world.org, proposal=run.proposals.get(members__enrollment=world["Ana"]))
+    PairExclusion.objects.create(organization=world.org, enrollment=world["Ana"], excluded_person=world.people["Bo"])
+    with pytest.raises(HardRuleConfirmationNeeded):
+        proposal_add(organization=world.org, run=run, mentee=world["Ana"], mentor=world["Bo"])
+    proposal_add(organization=world.org, run=run, mentee=world["Ana"], mentor=world["Bo"], confirm=True)
+    assert len(_publish(world, run, django_capture_on_commit_callbacks)) == 2
+
+
+def test_only_the_mentee_reads_that_they_asked_for_their_mentor(world, run_match, django_capture_on_commit_callbacks):
+    MatchPreference.objects.create(organization=world.org, enrollment=world["Ana"], preferred_person=world.people["Bo"])
+    _publish(world, run_match(world), django_capture_on_commit_callbacks)
+    to_ana = next(m for m in mail.outbox if m.to == [world.people["Ana"].email])
+    to_bo = next(m for m in mail.outbox if m.to == [world.people["Bo"].email])
+    assert "You asked to be matched with them" in to_ana.body
+    # The "I would like" list is private: Bo is not told that Ana asked for them.
+    assert "preference" not in to_bo.body.lower() and "asked" not in to_bo.body
 
 
 def test_only_a_run_ready_for_review_with_pairs_is_published(world, run_match, django_capture_on_commit_callbacks):

@@ -13,6 +13,7 @@ from matching.models import MatchProposal, MatchRunStatus, ProposalOrigin
 from matching.selectors import pool_summary, proposals_table, run_unmatched, runs_compare
 from matching.services.review import pair_preview, proposal_add, proposal_lock, proposal_remove, proposals_swap
 from matching.services.runs import match_run_discard
+from programs.models import EnrollmentStatus
 
 from .engine_fixtures import build, make_person, pairs_of, run_match_fixture  # noqa: F401
 
@@ -70,6 +71,19 @@ def test_removing_a_pair_puts_its_people_back_and_updates_the_metrics(world, run
     assert pairs_of(run) == {("Ana", "Bo"), ("Ed", "Fa")}
     assert (run.metrics["matched"], run.metrics["unmatched"], run.metrics["proposals"]) == (2, 2, 2)
     assert [e.person.name for e in run_unmatched(run)] == ["Cy", "Gus"]
+
+
+def test_after_an_edit_the_unmatched_are_still_those_of_the_runs_pool(world, run_match):
+    world["Gus"].status = EnrollmentStatus.WAITLISTED
+    world["Gus"].save()
+    run = run_match(world)
+    assert (run.metrics["matched"], run.metrics["unmatched"]) == (3, 0)
+    world["Gus"].status = EnrollmentStatus.APPROVED  # ready after the run: not one of its people
+    world["Gus"].save()
+    proposal_remove(organization=world.org, proposal=_proposal(run, world, "Cy"), user=world.manager)
+    run.refresh_from_db()
+    assert (run.metrics["matched"], run.metrics["unmatched"]) == (2, 1)
+    assert [e.person.name for e in run_unmatched(run)] == ["Cy"]
 
 
 def test_a_locked_pair_must_be_unlocked_before_it_is_removed_or_swapped(world, run):

@@ -4,7 +4,7 @@ matching found, the same input giving the same result, failures visible."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from matching.models import MatchProposal, MatchRun, MatchRunKind, MatchRunStatus, ProposalOrigin
+from matching.models import MatchProposal, MatchRun, MatchRunKind, MatchRunStatus, PairExclusion, ProposalOrigin
 from matching.services.review import proposal_lock
 from matching.services.runs import match_run_discard, match_run_execute, match_run_rerun, match_run_start
 from mentorships.models import MentorshipStatus
@@ -215,6 +215,31 @@ def test_a_locked_pair_whose_mentee_left_is_dropped_with_a_warning(world, run_ma
     rerun = run_match(world, base_run=first)
     assert pairs_of(rerun) == {("Cy", "Bo")}
     assert any("#1 was not kept: Ana can no longer be matched" in w for w in rerun.metrics["warnings"])
+
+
+def test_a_locked_pair_that_now_breaks_a_hard_rule_is_dropped_with_a_warning(world, run_match):
+    first = run_match(world)
+    proposal = MatchProposal.objects.get(run=first, members__enrollment=world["Ana"])
+    proposal_lock(organization=world.org, proposal=proposal)
+    mentor = proposal.members.get(role="mentor").enrollment
+    # After the lock, Ana's mentor asks never to be matched with her.
+    PairExclusion.objects.create(organization=world.org, enrollment=mentor, excluded_person=world.people["Ana"])
+    rerun = run_match(world, base_run=first)
+    assert (world.name_of(world["Ana"].pk), mentor.person.name) not in pairs_of(rerun)
+    assert not rerun.proposals.filter(origin=ProposalOrigin.LOCKED).exists()
+    assert (
+        "The locked pair #1 was not kept: it now breaks a hard rule "
+        "(One of them asked not to be matched with the other)." in rerun.metrics["warnings"]
+    )
+
+
+def test_a_run_whose_worker_was_lost_is_taken_over_by_the_redelivered_task(world):
+    run = _start(world)
+    # The worker claimed it and died: the run says RUNNING and nobody works on it.
+    MatchRun.objects.filter(pk=run.pk).update(status=MatchRunStatus.RUNNING, progress=30)
+    assert match_run_execute(organization=world.org.pk, run_id=run.pk).status == MatchRunStatus.RUNNING
+    taken_over = match_run_execute(organization=world.org.pk, run_id=run.pk, redelivered=True)
+    assert taken_over.status == MatchRunStatus.SUCCEEDED and pairs_of(taken_over) == {("Ana", "Di"), ("Cy", "Bo")}
 
 
 def test_only_a_run_ready_for_review_can_be_rerun_and_any_unpublished_run_discarded(world, run_match):

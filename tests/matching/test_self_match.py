@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from matching.models import MatchingSettings, MentorRequest, MentorSuggestion, RequestStatus
+from matching.models import MatchingSettings, MentorRequest, MentorSuggestion, PairExclusion, RequestStatus
 from matching.selectors import requests_for, suggestions_for
 from matching.services.self_match import (
     mentor_request_accept,
@@ -21,21 +21,11 @@ from organizations.models import Person
 from programs.models import MentoringModel, Program
 
 from ..factories import MentorshipFactory, OrganizationFactory, UserFactory
-from .participant_fixtures import self_match_program
+from .participant_fixtures import self_match_program, send
 
 pytestmark = pytest.mark.django_db
 
 SQL, LEAD, TALK = "sql", "leadership", "public_speaking"
-
-
-def send(world, mentee, mentor, message=""):
-    return mentor_request_send(
-        organization=world.org,
-        mentee=world.enrollment(mentee),
-        mentor=world.enrollment(mentor),
-        message=message,
-        user=world.user(mentee),
-    )
 
 
 def accept(world, request):
@@ -288,6 +278,22 @@ def test_a_mentee_matched_elsewhere_cannot_be_accepted(world):
     with pytest.raises(ValidationError) as caught:
         accept(world, request)
     assert caught.value.message_dict["request"] == ["Bea already has a mentor in this program."]
+
+
+def test_a_pair_a_hard_rule_forbids_since_the_request_is_not_accepted_and_not_told_why(world):
+    request = send(world, "Bea", "Ned")
+    # Bea put Ned on her private "please not" list after asking him (rather than withdrawing).
+    PairExclusion.objects.create(
+        organization=world.org, enrollment=world.enrollment("Bea"), excluded_person=world.enrollment("Ned").person
+    )
+    with pytest.raises(ValidationError) as caught:
+        accept(world, request)
+    assert caught.value.message_dict["request"] == [
+        "The program's matching rules no longer allow a match with Bea. Decline the request, or ask the program team."
+    ]
+    assert not Mentorship.objects.exists()
+    request.refresh_from_db()
+    assert request.status == RequestStatus.PENDING
 
 
 def test_in_a_group_program_accepted_mentees_join_the_mentors_group(org):
