@@ -281,9 +281,7 @@ class MentorRequest(TenantModel):
 
     program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="mentor_requests")
     mentee = models.ForeignKey("programs.Enrollment", on_delete=models.CASCADE, related_name="sent_mentor_requests")
-    mentor = models.ForeignKey(
-        "programs.Enrollment", on_delete=models.CASCADE, related_name="received_mentor_requests"
-    )
+    mentor = models.ForeignKey("programs.Enrollment", on_delete=models.CASCADE, related_name="received_mentor_requests")
     message = models.TextField(blank=True, default="", max_length=2000)
     status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
     response_note = models.TextField(blank=True, default="", max_length=2000)
