@@ -41,6 +41,7 @@ beat: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) manage.py bench_import --rows 50000
+	$(PY) -m matching.bench
 
 clean:
 	rm -rf $(VENV) var

@@ -7,7 +7,8 @@ The reason someone gave for ending a match appears in the program team's email o
 
 from mentoring.email import absolute_url, send_templated_email
 
-from .models import RequestStatus
+from .cohort import matching_settings_or_default
+from .models import MatchingMode, RequestStatus
 
 
 def _send(template, *, subject, to, context):
@@ -65,6 +66,7 @@ def send_match_ended_email(rematch, person):
             "program": program,
             "organization": organization,
             "person": person,
+            "self_match": matching_settings_or_default(program).mode == MatchingMode.SELF_MATCH,
             "url": absolute_url("programs:my-enrollments", organization.slug),
         },
     )

@@ -65,6 +65,33 @@ def _groups(run, proposals):
     return [[proposal] for proposal in proposals]
 
 
+def _live_groups_to_join(run, groups) -> dict[int, Mentorship]:
+    """{position in groups: live mentorship}: in a group program, new mentees of a mentor who
+    already leads a live group join it (as a self-match accept does) rather than start a second."""
+    if not (run.kind == MatchRunKind.PAIRS and run.program.model == MentoringModel.GROUP):
+        return {}
+    mentor_at = {}
+    for position, group in enumerate(groups):
+        for member in group[0].members.all():
+            if member.role == ParticipantRole.MENTOR:
+                mentor_at[member.enrollment_id] = position
+    leading = (
+        MentorshipMember.objects.for_org(run.organization_id)
+        .filter(
+            enrollment_id__in=list(mentor_at),
+            role=ParticipantRole.MENTOR,
+            mentorship__program_id=run.program_id,
+            mentorship__status__in=LIVE_STATUSES,
+        )
+        .select_related("mentorship")
+        .order_by("mentorship__created_at", "mentorship_id")
+    )
+    joining = {}
+    for member in leading:
+        joining.setdefault(mentor_at[member.enrollment_id], member.mentorship)
+    return joining
+
+
 def _conflicts(run, proposals) -> tuple[list[str], list[int]]:
     """(why publishing now would be wrong, naming the people; the live mentorships a rotation
     round replaces)."""
@@ -151,7 +178,9 @@ def _start_date(program, today):
 
 @transaction.atomic
 def match_run_publish(*, organization, run, user) -> list[Mentorship]:
-    """Create the run's mentorships, all or none; email every member after commit."""
+    """Create the run's mentorships, all or none (in a group program, new mentees may join their
+    mentor's live group instead); email every new member after commit. Returns the mentorships
+    created or joined."""
     same_org(organization, run)
     given, run = run, _locked_run(organization, run)
     program = run.program
@@ -168,7 +197,8 @@ def match_run_publish(*, organization, run, user) -> list[Mentorship]:
             status=MentorshipStatus.COMPLETED, ended_on=today, updated_at=timezone.now()
         )
     groups = _groups(run, proposals)
-    mentorships = Mentorship.objects.bulk_create(
+    joining = _live_groups_to_join(run, groups)
+    created = Mentorship.objects.bulk_create(
         [
             Mentorship(
                 organization=organization,
@@ -180,10 +210,21 @@ def match_run_publish(*, organization, run, user) -> list[Mentorship]:
                 reasons=group[0].reasons if len(group) == 1 else merge_reasons([p.reasons for p in group]),
                 created_by=user,
             )
-            for group in groups
+            for position, group in enumerate(groups)
+            if position not in joining
         ]
     )
-    members, seen = [], set()
+    new_ones = iter(created)
+    mentorships = [joining[position] if position in joining else next(new_ones) for position in range(len(groups))]
+    # Members already in a group the new mentees join are not added twice.
+    members, seen = (
+        [],
+        set(
+            MentorshipMember.objects.for_org(organization)
+            .filter(mentorship__in=list(joining.values()))
+            .values_list("mentorship_id", "enrollment_id")
+        ),
+    )
     for mentorship, group in zip(mentorships, groups, strict=True):
         for proposal in group:
             for member in proposal.members.all():

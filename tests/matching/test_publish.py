@@ -262,3 +262,26 @@ def test_a_trial_run_while_recruiting_is_reviewable_but_publishes_only_once_matc
     with pytest.raises(ValidationError, match="The program is recruiting: it takes no new mentorships."):
         _publish(world, run, django_capture_on_commit_callbacks)
     assert not Mentorship.objects.exists()
+
+
+def test_new_mentees_of_a_mentor_who_leads_a_live_group_join_that_group(
+    org, run_match, django_capture_on_commit_callbacks
+):
+    world = build(
+        org,
+        model=MentoringModel.GROUP,
+        mentees={name: {"wants": ["sql"]} for name in ("Ana", "Cy")},
+        mentors={"Bo": ({"offers": ["sql"]}, 3)},
+        group_size_min=2,
+        group_size_max=4,
+    )
+    world.criterion("wants", "offers")
+    first = run_match(world)
+    proposal_remove(organization=world.org, proposal=first.proposals.get(members__enrollment=world["Cy"]))
+    [group] = _publish(world, first, django_capture_on_commit_callbacks)
+
+    later = run_match(world, incremental=True)
+    assert pairs_of(later) == {("Cy", "Bo")}
+    assert _publish(world, later, django_capture_on_commit_callbacks) == [group]  # joined, not created
+    assert _mentorships(world) == {("Ana", "Cy", "Bo")}
+    assert Mentorship.objects.get().pk == group.pk

@@ -174,3 +174,5 @@ def test_in_a_self_match_program_the_freed_mentee_gets_fresh_suggestions(org, dj
         ask(world, "Ann")
     suggested = MentorSuggestion.objects.filter(mentee=world.enrollment("Ann"))
     assert [s.mentor.person.name for s in suggested] == ["Pia"]
+    [to_mo] = [m for m in mail.outbox if m.to == [world.enrollment("Mo").person.email]]
+    assert "mentees choose their mentor" in to_mo.body and "team will find you" not in to_mo.body
