@@ -31,23 +31,8 @@ from surveys.models import Question
 from ..cohort import matching_settings_or_default
 from ..models import MatchingCriterion, MatchingSettings
 from ..services import criteria as services
+from ..services.criteria import CRITERION_FIELDS, SETTINGS_FIELDS
 from .common import asker, managed_only, require_manage_program
-
-CRITERION_FIELDS = [
-    "kind",
-    "label",
-    "weight",
-    "mentee_question",
-    "mentor_question",
-    "attribute",
-    "required",
-    "reciprocal",
-    "gap_target",
-    "gap_tolerance",
-    "gap_hard_min",
-    "gap_hard_max",
-    "order",
-]
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -163,17 +148,7 @@ class MatchingCriterionViewSet(TenantModelViewSet):
 class MatchingSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = MatchingSettings
-        fields = [
-            "program",
-            "mode",
-            "min_score",
-            "exclude_reporting_line",
-            "exclude_previous_pairs",
-            "preference_bonus",
-            "suggestions_shown",
-            "max_pending_requests",
-            "updated_at",
-        ]
+        fields = ["program", *SETTINGS_FIELDS, "updated_at"]
         read_only_fields = ["program", "updated_at"]
 
 
