@@ -120,21 +120,38 @@ class SettingsForm(ServiceErrorsMixin, forms.ModelForm):
 
 
 class EnrollmentChoiceField(forms.ModelChoiceField):
-    """People by name; `places` ({enrollment id: free places}) adds "(2 places free)"."""
+    """People by name and department (names repeat in a large organization); `places`
+    ({enrollment id: free places}) adds "(2 places free)"."""
 
     places: dict = {}
 
     def label_from_instance(self, enrollment):
+        person = enrollment.person
+        label = f"{person.name} · {person.department}" if person.department else person.name
         free = self.places.get(enrollment.pk)
         if free is None:
-            return enrollment.person.name
-        return f"{enrollment.person.name} ({free} place{'' if free == 1 else 's'} free)"
+            return label
+        return f"{label} ({free} place{'' if free == 1 else 's'} free)"
+
+
+# Options each list of the add-a-pair form carries: a run can leave thousands unmatched.
+PAIR_OPTIONS_SHOWN = 20
+NOBODY_FOUND = {
+    "mentee": "No unmatched mentee has “{query}” in their name.",
+    "mentor": "No mentor with a place left has “{query}” in their name.",
+}
 
 
 class PairForm(ServiceErrorsMixin, forms.Form):
-    """A pair made by hand: choose a mentee and a mentor, see the preview, confirm."""
+    """A pair made by hand: find a mentee and a mentor by name, see the preview, confirm.
 
+    Each list offers the first PAIR_OPTIONS_SHOWN people (by name) whose name holds its search
+    (`mentee_q`, `mentor_q`), and the one already chosen; any mentee or mentor of the querysets
+    given is accepted. Help text under a list says when it holds only part of the matches."""
+
+    mentee_q = forms.CharField(required=False, max_length=100, label="Find a mentee")
     mentee = EnrollmentChoiceField(queryset=Enrollment.objects.none(), empty_label="Choose a mentee")
+    mentor_q = forms.CharField(required=False, max_length=100, label="Find a mentor")
     mentor = EnrollmentChoiceField(queryset=Enrollment.objects.none(), empty_label="Choose a mentor")
     confirm = forms.BooleanField(
         required=False, label="I know this pair breaks a hard rule; add it anyway", widget=forms.CheckboxInput
@@ -145,6 +162,31 @@ class PairForm(ServiceErrorsMixin, forms.Form):
         self.fields["mentee"].queryset = mentees
         self.fields["mentor"].queryset = mentors
         self.fields["mentor"].places = mentor_places
+        for name in ("mentee", "mentor"):
+            self._offer_matches(name)
+
+    def _raw(self, name) -> str:
+        value = self.data.get(name) if self.is_bound else self.initial.get(name)
+        return str(value or "").strip()
+
+    def _offer_matches(self, name):
+        """The field's options: the first matches of its search, and the person already chosen
+        (first, when not among them). One query, two with a choice beyond the first matches; one
+        row more than shown tells whether there are more, without counting them all."""
+        field = self.fields[name]
+        query = self._raw(f"{name}_q")[:100]
+        matching = field.queryset.filter(person__name__icontains=query) if query else field.queryset
+        offered = list(matching[: PAIR_OPTIONS_SHOWN + 1])
+        more = len(offered) > PAIR_OPTIONS_SHOWN
+        offered = offered[:PAIR_OPTIONS_SHOWN]
+        chosen = self._raw(name)
+        if chosen.isdigit() and int(chosen) not in {enrollment.pk for enrollment in offered}:
+            offered = [*field.queryset.filter(pk=int(chosen)), *offered]
+        field.widget.choices = [("", field.empty_label), *((e.pk, field.label_from_instance(e)) for e in offered)]
+        if query and not offered:
+            field.help_text = NOBODY_FOUND[name].format(query=query)
+        elif more:
+            field.help_text = f"The first {PAIR_OPTIONS_SHOWN} by name: type part of a name to find anyone else."
 
 
 class SwapForm(ServiceErrorsMixin, forms.Form):

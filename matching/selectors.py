@@ -284,20 +284,31 @@ def runs_compare(first, second) -> dict:
     }
 
 
-def run_unmatched(run) -> list[Enrollment]:
-    """The people of the run's pool (its recorded mentees, or peers) in none of its proposals,
-    by name; two queries."""
-    pool = (run.parameters or {}).get("mentees", [])
+def run_unmatched_ids(run) -> list[int]:
+    """Enrollment ids of the people of the run's pool (its recorded mentees, or peers) in none of
+    its proposals, in pool order; one query."""
     placed = set(
         ProposalMember.objects.for_org(run.organization_id)
         .filter(run_id=run.pk)
         .exclude(role=ParticipantRole.MENTOR)
+        .order_by()  # a set: no need to sort thousands of rows
         .values_list("enrollment_id", flat=True)
     )
-    missing = [pk for pk in pool if pk not in placed]
-    return list(
+    return [pk for pk in (run.parameters or {}).get("mentees", []) if pk not in placed]
+
+
+def run_unmatched_queryset(run, *, ids=None) -> QuerySet[Enrollment]:
+    """The run's unmatched (run_unmatched_ids, or `ids` already read) by name, with their person;
+    lazy, so a page can search them and show a few."""
+    ids = run_unmatched_ids(run) if ids is None else ids
+    return (
         Enrollment.objects.for_org(run.organization_id)
-        .filter(pk__in=missing)
+        .filter(pk__in=ids)
         .select_related("person")
         .order_by("person__name", "pk")
     )
+
+
+def run_unmatched(run) -> list[Enrollment]:
+    """Every one of the run's unmatched, by name; two queries."""
+    return list(run_unmatched_queryset(run))

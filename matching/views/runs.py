@@ -27,6 +27,9 @@ from ..services import runs as run_services
 from .manager import managed_proposal, managed_run
 
 PROPOSALS_PAGE_SIZE = 100
+UNMATCHED_SHOWN = 50
+PAIR_SEARCH_FIELDS = ("mentee", "mentor", "mentee_q", "mentor_q")
+PAIR_LISTS = {"add-mentee-choices": "mentee", "add-mentor-choices": "mentor"}  # htmx target -> the list it shows
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
@@ -79,14 +82,22 @@ def _review_context(request, run):
         proposals = proposals.filter(pk__in=matching_people.values("proposal_id"))
     page = Paginator(proposals, PROPOSALS_PAGE_SIZE).get_page(request.GET.get("page"))
     page.rows = selectors.proposals_table(run, proposals=page.object_list)
-    unmatched = selectors.run_unmatched(run)
+    # A large run leaves thousands unmatched: the page counts them and lists the first few, and
+    # the name search finds anyone.
+    unmatched_ids = selectors.run_unmatched_ids(run)
+    unmatched_total = len(unmatched_ids)
+    unmatched = selectors.run_unmatched_queryset(run, ids=unmatched_ids)
+    found = unmatched.filter(person__name__icontains=query) if query else unmatched
+    found_count = found.count() if query else unmatched_total
     pairs = run.kind == MatchRunKind.PAIRS
     other_runs = _other_runs(request, run)
     context = {
         "metrics": run.metrics or {},
         "page": page,
         "query": query,
-        "unmatched": unmatched,
+        "unmatched": list(found[:UNMATCHED_SHOWN]) if found_count else [],
+        "unmatched_count": found_count,
+        "unmatched_total": unmatched_total,
         "editable": run.is_editable,
         "pairs": pairs,
         "unit": _unit(run),
@@ -100,7 +111,8 @@ def _review_context(request, run):
             MatchProposal.objects.for_org(run.organization_id).filter(run=run, locked=True).count()
         )
         context["swap_form"] = SwapForm(auto_id="swap-%s") if pairs else None
-        context["pair_form"] = _pair_form(run, unmatched, auto_id="add-%s") if pairs and unmatched else None
+        if pairs and unmatched_total:  # the page's search narrows the mentees offered too
+            context["pair_form"] = _pair_form(run, mentees=unmatched, initial={"mentee_q": query})
     return context
 
 
@@ -149,21 +161,25 @@ def _mentor_places(run) -> dict[int, int]:
     used = Counter(
         ProposalMember.objects.for_org(run.organization_id)
         .filter(run_id=run.pk, role=ParticipantRole.MENTOR)
+        .order_by()
         .values_list("enrollment_id", flat=True)
     )
     places = {pk: total - used[pk] for pk, total in capacity.items()}
     return {pk: free for pk, free in places.items() if free > 0}
 
 
-def _pair_form(run, unmatched, data=None, **kwargs):
-    """The add-by-hand form: an unmatched mentee, and a mentor with a place left in this run."""
+def _pair_form(run, data=None, *, mentees=None, **kwargs):
+    """The add-by-hand form: an unmatched mentee (`mentees`, the run's unmatched unless given),
+    and a mentor with a place left in this run. The same field ids on the run page and the
+    add-a-pair page, so the name search's htmx swap finds its list on either."""
     people = Enrollment.objects.for_org(run.organization_id).select_related("person").order_by("person__name", "pk")
     places = _mentor_places(run)
     return PairForm(
         data,
-        mentees=people.filter(pk__in=[enrollment.pk for enrollment in unmatched]),
+        mentees=selectors.run_unmatched_queryset(run) if mentees is None else mentees,
         mentors=people.filter(pk__in=list(places)),
         mentor_places=places,
+        auto_id="add-%s",
         **kwargs,
     )
 
@@ -220,12 +236,19 @@ def proposal_add(request, pk):
     """A pair made by hand: GET previews it (score, reasons, broken hard rules), POST makes it;
     a pair that breaks a hard rule needs the confirmation box ticked."""
     run = managed_run(request, pk)
+    if request.method != "POST" and not (request.GET.get("mentee") and request.GET.get("mentor")):
+        # A first visit (maybe from an unmatched mentee's link) or a name search: the lists of
+        # matches, nothing to complain about yet. As the manager types, htmx asks for one list.
+        form = _pair_form(run, initial={name: request.GET.get(name) for name in PAIR_SEARCH_FIELDS})
+        side = PAIR_LISTS.get(request.htmx.target) if request.htmx else None
+        if side:
+            return render(request, "matching/manager/_pair_choices.html", {"field": form[side], "side": side})
+        context = {"program": run.program, "run": run, "form": form, "previews": []}
+        return render(request, "matching/manager/pair_add.html", context)
     data = request.POST if request.method == "POST" else request.GET
-    if request.method != "POST" and not ("mentee" in data and "mentor" in data):
-        data = None  # first visit, maybe from an unmatched mentee's link: nothing to complain about yet
-    form = _pair_form(run, selectors.run_unmatched(run), data, initial={"mentee": request.GET.get("mentee")})
+    form = _pair_form(run, data)
     context = {"program": run.program, "run": run, "form": form, "previews": []}
-    if not run.is_editable or data is None or not form.is_valid():
+    if not run.is_editable or not form.is_valid():
         return render(request, "matching/manager/pair_add.html", context)
     mentee, mentor = form.cleaned_data["mentee"], form.cleaned_data["mentor"]
     if request.method == "POST":

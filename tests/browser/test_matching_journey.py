@@ -117,9 +117,15 @@ def test_run_watch_review_adjust_and_publish(new_page, world, worker_paused):
     expect(desk.locator("#unmatched-title")).to_contain_text("Unmatched (2)")
     assert not MatchProposal.objects.filter(run=run, number=ben).exists()
 
-    # 4. Pair Cy with Eve by hand: the preview shows the broken rule, and adding needs a tick.
-    desk.get_by_role("combobox", name="Mentee", exact=True).select_option(label="Cy Park")
-    desk.get_by_role("combobox", name="Mentor", exact=True).select_option(label="Eve Laurent (2 places free)")
+    # 4. Pair Cy with Eve by hand: the mentee list follows the name search as it is typed; the
+    # preview shows the broken rule, and adding needs a tick.
+    desk.get_by_role("searchbox", name="Find a mentee").fill("cy")
+    mentees = desk.get_by_role("combobox", name="Mentee", exact=True)
+    expect(mentees.locator("option")).to_have_text(["Choose a mentee", "Cy Park · Engineering"])
+    mentees.select_option(label="Cy Park · Engineering")
+    desk.get_by_role("combobox", name="Mentor", exact=True).select_option(
+        label="Eve Laurent · Engineering (2 places free)"
+    )
     desk.get_by_role("button", name="Preview the pair").click()
     expect(desk.get_by_role("heading", name="Add a pair by hand")).to_be_visible()
     expect(desk.locator(".pair-preview")).to_contain_text("This pair breaks 1 hard rule")

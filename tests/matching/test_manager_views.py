@@ -276,7 +276,7 @@ def test_the_progress_bar_is_polled_until_the_result_replaces_it(manager_client,
 
     match_run_execute(organization=world.org, run_id=queued.pk)
     done = manager_client.get(url("run_progress", world.org, queued.pk), **HX).content.decode()
-    assert "<progress" not in done and "hx-trigger" not in done
+    assert "<progress" not in done and 'hx-trigger="every 1s"' not in done
     assert 'class="stack proposals-table"' in done
     # Outside htmx the progress address leads to the run page.
     assert manager_client.get(url("run_progress", world.org, queued.pk)).status_code == 302
@@ -347,7 +347,7 @@ def test_adding_a_pair_by_hand_shows_the_broken_rule_and_needs_a_confirmation(ma
 
 def test_a_mentor_without_a_place_is_not_offered(manager_client, world, run):
     page = manager_client.get(url("proposal_add", world.org, run.pk)).content.decode()
-    assert "Eve (1 place free)" in page and "Dee" not in page
+    assert "Eve · Engineering (1 place free)" in page and "Dee" not in page
     refused = manager_client.get(
         url("proposal_add", world.org, run.pk), {"mentee": world["Cy"].pk, "mentor": world["Dee"].pk}
     )
@@ -432,8 +432,10 @@ def test_discarding_a_run(manager_client, world, run):
 # --- bounded queries ------------------------------------------------------------------------------
 
 
-def _run_with_proposals(world, count):
-    """A finished run holding `count` proposals, written directly: the table's cost is what is measured."""
+def _run_with_proposals(world, count, *, unmatched=()):
+    """A finished run holding `count` proposals, written directly: the table's cost is what is
+    measured; the people named in `unmatched` are in its pool but in no pair, and Eve has two
+    places left."""
     from matching.models import ProposalMember
     from programs.models import Enrollment, EnrollmentStatus
 
@@ -442,6 +444,7 @@ def _run_with_proposals(world, count):
     org, program = world.org, world.program
     mentor = world["Eve"]
     people = PersonFactory.create_batch(count, organization=org)
+    people += [PersonFactory(organization=org, name=name) for name in unmatched]
     mentees = Enrollment.objects.bulk_create(
         Enrollment(organization=org, program=program, person=p, role="mentee", status=EnrollmentStatus.APPROVED)
         for p in people
@@ -450,7 +453,7 @@ def _run_with_proposals(world, count):
         organization=org,
         program=program,
         status=MatchRunStatus.SUCCEEDED,
-        parameters={"mentees": [e.pk for e in mentees], "mentors": [mentor.pk], "capacity": [count]},
+        parameters={"mentees": [e.pk for e in mentees], "mentors": [mentor.pk], "capacity": [count + 2]},
         metrics={"matched": count, "unmatched": 0, "proposals": count, "solver": {"proven": True, "optimal": "test"}},
     )
     reasons = [{"criterion": "Skills", "points": 50.0, "max_points": 100.0, "text": "You both like SQL"}] * 4
@@ -460,7 +463,7 @@ def _run_with_proposals(world, count):
     )
     ProposalMember.objects.bulk_create(
         member
-        for proposal, mentee in zip(proposals, mentees, strict=True)
+        for proposal, mentee in zip(proposals, mentees[:count], strict=True)
         for member in (
             ProposalMember(organization=org, proposal=proposal, run=run, enrollment=mentee, role="mentee"),
             ProposalMember(organization=org, proposal=proposal, run=run, enrollment=mentor, role="mentor"),
@@ -478,6 +481,46 @@ def test_the_review_page_queries_do_not_grow_with_the_proposals(manager_client, 
     with django_assert_max_num_queries(len(measured.captured_queries)):
         page = text(manager_client.get(url("run_detail", world.org, big.pk)))
     assert page.count("You both like SQL") == 100 * 3 and "Page 1 of 3" in page
+
+
+def test_many_unmatched_show_the_first_by_name_and_the_search_finds_anyone(manager_client, world):
+    run = _run_with_proposals(world, 3, unmatched=[*(f"Mentee {n:03d}" for n in range(120)), "Zoë Quill"])
+    page = text(manager_client.get(url("run_detail", world.org, run.pk)))
+    assert "Unmatched (121)" in page and "The first 50 by name: find anyone else with the search above." in page
+    assert "Mentee 049" in page and "Mentee 050" not in page and "Zoë Quill" not in page
+    assert "The first 20 by name: type part of a name" in page  # the add-a-pair list under it
+
+    found = text(manager_client.get(url("run_detail", world.org, run.pk, q="quill")))
+    assert "Unmatched (1 for “quill”)" in found and "Zoë Quill" in found and "Mentee 000" not in found
+
+    # As the manager types in the add-a-pair search, htmx asks for that list alone.
+    add = url("proposal_add", world.org, run.pk)
+    listed = manager_client.get(add, {"mentee_q": "quill"}, **HX, HTTP_HX_TARGET="add-mentee-choices")
+    html = listed.content.decode()
+    assert html.strip().startswith('<div id="add-mentee-choices"') and "<html" not in html
+    assert html.count("<option") == 2 and "Zoë Quill · Engineering</option>" in html
+    nobody = manager_client.get(add, {"mentee_q": "Xavier"}, **HX, HTTP_HX_TARGET="add-mentee-choices")
+    assert "No unmatched mentee has “Xavier” in their name." in text(nobody)
+
+    # Without JavaScript the search sends the form: the page lists the matches.
+    page = manager_client.get(add, {"mentee_q": "quill", "mentee": "", "mentor": ""})
+    assert page.content.decode().count("Zoë Quill · Engineering</option>") == 1 and not field_error(page, "mentee")
+    # The unmatched list's link chooses the mentee, even one beyond the first twenty.
+    zoe = run.parameters["mentees"][-1]
+    chosen = manager_client.get(add, {"mentee": zoe}).content.decode()
+    assert f'<option value="{zoe}" selected>Zoë Quill · Engineering</option>' in chosen
+
+
+def test_the_review_page_stays_small_however_many_are_unmatched(manager_client, world, django_assert_max_num_queries):
+    few = _run_with_proposals(world, 3, unmatched=[f"Mentee {n:03d}" for n in range(60)])
+    many = _run_with_proposals(world, 3, unmatched=[f"Mentee {n:03d}" for n in range(400)])
+    for address in (url("run_detail", world.org, few.pk), url("proposal_add", world.org, few.pk)):
+        manager_client.get(address)  # warm the session and caches
+        with django_assert_max_num_queries(40) as measured:
+            small = manager_client.get(address).content
+        with django_assert_max_num_queries(len(measured.captured_queries)):
+            big = manager_client.get(address.replace(f"/runs/{few.pk}/", f"/runs/{many.pk}/")).content
+        assert len(big) < len(small) * 1.05
 
 
 def test_a_peer_circles_run_shows_its_circles_and_the_bound(org, client_for, run_now):
