@@ -42,6 +42,7 @@ beat: $(STAMP)
 bench: $(STAMP)
 	$(PY) manage.py bench_import --rows 50000
 	$(PY) -m matching.bench
+	$(PY) manage.py bench_matching --mentees 10000 --mentors 2000
 
 clean:
 	rm -rf $(VENV) var

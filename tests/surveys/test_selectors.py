@@ -65,7 +65,7 @@ def test_answers_table_gives_typed_values_per_respondent_in_fixed_queries(
         submit(org, questionnaire, person)
     anonymous = submit(org, questionnaire, None)
     assert anonymous.respondent is None
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         table = selectors.answers_table(organization=org, questionnaire=questionnaire)
     assert set(table) == {p.pk for p in people}
     assert table[people[0].pk] == {
