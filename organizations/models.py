@@ -267,3 +267,64 @@ class PeopleImport(TenantModel):
     class Meta:
         indexes = [models.Index(fields=["organization", "created_at"], name="peopleimport_org_created")]
         ordering = ["-created_at"]
+
+
+# --- notifications: the send log, preferences and the in-app list ----------------------------
+# Shared by every app that notifies people (mentorship reminders, surveys, digests). Kinds are
+# plain strings owned by the sending app (e.g. "meeting_upcoming"); see organizations/notify.py.
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", "Email and in the app"
+    IN_APP = "in_app", "Only in the app"
+    OFF = "off", "Off"
+
+
+class SentNotification(TenantModel):
+    """The send log: a row under a unique key is written BEFORE a notification goes out, so a
+    worker killed mid-task, a redelivered message or two beat processes never send it twice.
+    The key names the news (kind, object, period) and the recipient."""
+
+    key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=8, choices=NotificationChannel.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="sentnotification_key")]
+        indexes = [models.Index(fields=["organization", "kind", "created_at"], name="sentnotification_org_kind")]
+
+
+class NotificationPreference(TenantModel):
+    """A user's choice for one kind of notification in one organization (email by default)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=8, choices=NotificationChannel.choices, default=NotificationChannel.EMAIL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user", "kind"], name="notificationpreference_unique")
+        ]
+
+
+class Notification(TenantModel):
+    """The in-app notification list: what was sent to a user, read or not."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, default="")
+    url = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "user", "read_at"], name="notification_org_user_read")]
+        ordering = ["-created_at", "-pk"]

@@ -78,6 +78,11 @@ class Program(TenantModel):
     meeting_minutes = models.PositiveSmallIntegerField(
         default=60, validators=[MinValueValidator(10), MaxValueValidator(480)]
     )
+    checkin_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text="Ask for a check-in every N weeks.",
+    )
     mentor_default_capacity = models.PositiveSmallIntegerField(
         default=1, validators=[MaxValueValidator(50)], help_text="Mentees a mentor takes unless they say otherwise."
     )

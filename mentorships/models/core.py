@@ -37,12 +37,20 @@ class Mentorship(TenantModel):
     )
     score = models.FloatField(null=True, blank=True, help_text="Match score (0–100) when it was made.")
     reasons = models.JSONField(default=list, blank=True, help_text="The match explanation when it was made.")
+    # Pair health: derived from meetings, check-ins and goals by services.health, never typed by
+    # hand; stored so the at-risk queue and reports read one column.
+    health = models.CharField(max_length=16, blank=True, default="")
+    health_reasons = models.JSONField(default=list, blank=True)
+    health_checked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["organization", "program", "status"], name="mentorship_org_prog_status")]
+        indexes = [
+            models.Index(fields=["organization", "program", "status"], name="mentorship_org_prog_status"),
+            models.Index(fields=["organization", "program", "health"], name="mentorship_org_prog_health"),
+        ]
         ordering = ["-created_at", "pk"]
 
     def __str__(self):
