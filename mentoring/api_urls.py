@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("surveys.api_urls")),
     path("", include("programs.api_urls")),
     path("", include("matching.api_urls")),
+    path("", include("mentorships.api_urls")),
 ]

@@ -31,4 +31,14 @@ app.conf.beat_schedule = {
         "task": "matching.tasks.refresh_all_suggestions_task",
         "schedule": crontab(hour=2, minute=45),
     },
+    # Pair health moves with the days alone (a cadence missed, a goal going overdue): re-assess nightly.
+    "refresh-pair-health": {
+        "task": "mentorships.tasks.refresh_pair_health_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # Hourly, because "08:00–10:59 on the recipient's clock" comes round once an hour somewhere.
+    "send-reminders": {
+        "task": "mentorships.tasks.send_reminders_task",
+        "schedule": crontab(minute=0),
+    },
 }

@@ -265,6 +265,11 @@ SPECTACULAR_SETTINGS = {
         "DirectoryAttributeEnum": "matching.models.DirectoryAttribute",
         "MatchingModeEnum": "matching.models.MatchingMode",
         "ProposalOriginEnum": "matching.models.ProposalOrigin",
+        "MentorshipStatusEnum": "mentorships.models.MentorshipStatus",
+        "MeetingStatusEnum": "mentorships.models.MeetingStatus",
+        "GoalStatusEnum": "mentorships.models.GoalStatus",
+        "InterventionKindEnum": "mentorships.models.Intervention.Kind",
+        "ResourceKindEnum": "mentorships.models.Resource.Kind",
     },
 }
 
@@ -281,8 +286,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=10 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=11 * 60)
-# Must exceed the longest task, or Redis redelivers a task that is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# Must exceed the longest task, or Redis redelivers a task that is still running. The
+# real-worker tests shorten it (CELERY_VISIBILITY_TIMEOUT) to see a killed worker's task redelivered.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)}
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = "UTC"
 

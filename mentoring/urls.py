@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from mentoring.health import healthz
 from organizations import views as org_views
+from organizations.views.notifications import notification_unsubscribe
 
 # Django's admin is for superusers only, and signs in through allauth (rate limits, MFA).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -18,11 +19,15 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("invitations/<str:token>/", org_views.invitation_accept, name="invitation_accept"),
+    path("notifications/unsubscribe/<str:token>/", notification_unsubscribe, name="notification-unsubscribe"),
     path("orgs/", include("organizations.urls_account")),
     path("o/<slug:org_slug>/", include("organizations.urls")),
     path("o/<slug:org_slug>/programs/", include("programs.urls")),
     path("o/<slug:org_slug>/questionnaires/", include("surveys.urls")),
     path("o/<slug:org_slug>/matching/", include("matching.urls")),
+    path("o/<slug:org_slug>/mentorships/", include("mentorships.urls")),
+    path("o/<slug:org_slug>/resources/", include("mentorships.urls_resources")),
+    path("o/<slug:org_slug>/notifications/", include("organizations.urls_notifications")),
     path("api/v1/", include("mentoring.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The browsable docs are pages: a signed-out visitor is sent to the login page.

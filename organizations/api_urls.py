@@ -14,4 +14,5 @@ urlpatterns = [
     path("organizations/", api.MyOrganizationsView.as_view(), name="api-my-organizations"),
     path("o/<slug:org_slug>/organization/", api.OrganizationDetailView.as_view(), name="api-organization"),
     path("o/<slug:org_slug>/", include(router.urls)),
+    path("", include("organizations.api_notifications")),
 ]

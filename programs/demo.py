@@ -7,6 +7,7 @@ Registered as a seed_demo step by programs/apps.py.
 
 from datetime import timedelta
 
+from organizations.demo import MEMBER
 from organizations.models import Membership, Role
 from surveys.models import Question
 
@@ -151,7 +152,14 @@ def programs_step(context):
     program_update(organization=organization, program=active, data={"audience": {}})
     _walk(active, admin, [ProgramStatus.RECRUITING], opened)
     pool = _candidates(active, opened, exclude=[p.pk for p in managers], decider=admin)
-    buddies = _apply(active, rng.sample(pool, 60), rng, share_mentors=0.5)
+    # The demo's member (Sam Taylor) is a new starter with a buddy, so signing in as Sam opens
+    # a real mentorship workspace.
+    sam = next((p for p in pool if p.email == MEMBER.email), None)
+    # Everyone applies today: nobody who has left since the program opened.
+    others = [p for p in pool if p is not sam and not (p.exit_date and p.exit_date <= today)]
+    buddies = _apply(active, rng.sample(others, 59 if sam else 60), rng, share_mentors=0.5)
+    if sam:
+        buddies += _apply(active, [sam], rng, role_of=lambda person: "mentee")
     enrollment_decide(
         organization=organization, program=active, enrollments=buddies, decision=EnrollmentStatus.APPROVED, actor=admin
     )

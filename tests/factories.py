@@ -1,5 +1,7 @@
 """Factories for the whole suite. Later issues add theirs here or in tests/<app>/factories.py."""
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -117,3 +119,66 @@ class MatchRunFactory(factory.django.DjangoModelFactory):
     organization = factory.SelfAttribute("program.organization")
     status = "succeeded"
     progress = 100
+
+
+# mentorships: goals and check-ins
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    """A goal of `mentorship` owned by nobody unless given `owner` (a MentorshipMember)."""
+
+    class Meta:
+        model = "mentorships.Goal"
+
+    mentorship = None  # required
+    organization = factory.SelfAttribute("mentorship.organization")
+    statement = "Lead a team retrospective"
+    measure = "One retrospective run end to end, with feedback from the team"
+    target_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentorships.Milestone"
+
+    goal = None  # required
+    organization = factory.SelfAttribute("goal.organization")
+    title = factory.Sequence(lambda n: f"Step {n}")
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    """A check-in of `member` (a MentorshipMember) for the period starting `period_start`."""
+
+    class Meta:
+        model = "mentorships.CheckIn"
+
+    member = None  # required
+    organization = factory.SelfAttribute("member.organization")
+    mentorship = factory.SelfAttribute("member.mentorship")
+    period_start = factory.SelfAttribute("mentorship.started_on")
+    score = 4
+
+
+class HeldMeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting of `mentorship` logged as held (pass status= for another state)."""
+
+    class Meta:
+        model = "mentorships.Meeting"
+
+    mentorship = None  # required
+    organization = factory.SelfAttribute("mentorship.organization")
+    status = "held"
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    duration_minutes = 45
+    actual_minutes = 45
+    uid = factory.Sequence(lambda n: f"meeting-{n}@tandem.test")
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentorships.Intervention"
+
+    mentorship = None  # required
+    organization = factory.SelfAttribute("mentorship.organization")
+    kind = "note"
+    note = "Spoke with both; they are booking their next meeting."

@@ -53,8 +53,11 @@ def build_tenant(name, slug):
 
 
 # Later apps register their builders by being imported here, in data-flow order (a builder may
-# use the objects of those before it): surveys, then programs' design, recruitment, training,
-# then matching.
+# use the objects of those before it): the organizations' notifications, surveys, then programs'
+# design, recruitment, training, then matching, then the pair's workspace (mentorships).
+from . import graph_notifications  # noqa: E402, F401
+
+# isort: split
 from . import graph_surveys  # noqa: E402, F401
 
 # isort: split
@@ -68,3 +71,6 @@ from . import graph_programs_training  # noqa: E402, F401
 
 # isort: split
 from . import graph_matching  # noqa: E402, F401
+
+# isort: split
+from . import graph_mentorships  # noqa: E402, F401

@@ -142,6 +142,8 @@ from . import graph  # noqa: E402, F401
 # isort: split
 from . import (  # noqa: E402
     registry_matching,  # noqa: F401
+    registry_mentorships,  # noqa: F401
+    registry_notifications,  # noqa: F401
     registry_programs_design,  # noqa: F401
     registry_programs_recruitment,  # noqa: F401
     registry_programs_training,  # noqa: F401
