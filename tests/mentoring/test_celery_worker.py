@@ -96,7 +96,8 @@ def test_worker_runs_a_task_sent_through_redis(worker, monkeypatch):
     # broker given to the app, so point it at the worker's Redis database too.
     monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
     # A client of its own: the suite's app runs tasks eagerly when no broker is configured.
-    client = Celery("tandem-test-client", broker=REDIS_URL, backend=REDIS_URL)
+    client = Celery("tandem-test-client", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
+    # Not the current app: shared tasks of later tests must stay bound to the suite's eager app.
     client.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"])
     try:
         result = client.send_task("organizations.tasks.ping_task", args=["hello"], queue=queue)

@@ -159,7 +159,8 @@ def test_a_worker_killed_mid_batch_sends_every_reminder_exactly_once(worker_fact
 
     first = start()
     monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)  # see test_celery_worker.py
-    client = Celery("tandem-test-client", broker=REDIS_URL)
+    client = Celery("tandem-test-client", broker=REDIS_URL, set_as_current=False)
+    # Not the current app: shared tasks of later tests must stay bound to the suite's eager app.
     client.conf.update(task_serializer="json", accept_content=["json"])
     try:
         client.send_task("mentorships.tasks.send_organization_reminders_task", args=[org.pk], queue=queue)
