@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(PY) manage.py bench_import --rows 50000
 	$(PY) -m matching.bench
 	$(PY) manage.py bench_matching --mentees 10000 --mentors 2000
+	$(PY) manage.py bench_reminders --pairs 20000
 
 clean:
 	rm -rf $(VENV) var

@@ -6,6 +6,10 @@ class MatchingConfig(AppConfig):
     name = "matching"
 
     def ready(self):
+        from . import notification_kinds
+
+        notification_kinds.register()
+
         from organizations.demo import register_step
 
         from .demo import matching_step

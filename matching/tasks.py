@@ -1,80 +1,47 @@
 """Celery tasks for matching. Each takes `organization_id` and ids, loads, and calls a service
 or sends email.
 
-Email: each send is claimed first under a key naming the organization, the object, the state
-it announces and the recipient (`cache.add`, atomic in Redis), so a retried or redelivered
-task never emails the same news twice; a transient mail failure releases the claim and the
-task retries with backoff.
+Email goes through matching/emails.py, which writes each message's send-log row before it goes
+out (organizations.notify), so a retried or redelivered task never tells anyone the same news
+twice; a transient mail failure frees that row and the task retries with backoff.
 """
 
 from celery import shared_task
-from django.core.cache import cache
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from mentorships.models import MentorshipMember
 from organizations.models import Membership, Role
 from programs.models import Program, ProgramManager
-from programs.tasks import RETRY, TRANSIENT_ERRORS
+from programs.tasks import RETRY
 
-from . import participant_emails
-from .models import MatchingMode, MatchingSettings, MentorRequest, RematchRequest, RequestStatus
+from . import emails
+from .models import MatchingMode, MatchingSettings, MentorRequest, RematchRequest
 from .services.publish import PUBLISHABLE_PROGRAM_STATUSES
 
 # --- self-match and rematch ----------------------------------------------------------------
 
-SEND_CLAIM_SECONDS = 30 * 24 * 60 * 60  # far longer than any retry or redelivery
-
-
-def _send_once(key, send, *args, **kwargs) -> bool:
-    """`send(*args, **kwargs)` unless `key` was claimed before; True when this call sent."""
-    if not cache.add(key, "sent", timeout=SEND_CLAIM_SECONDS):
-        return False
-    try:
-        send(*args, **kwargs)
-    except TRANSIENT_ERRORS:
-        cache.delete(key)
-        raise
-    return True
-
-
-def _request_email(request):
-    """The email a request's current state calls for, or None (withdrawn; closed because the
-    mentee was matched elsewhere). A request that moved on before its email left announces
-    its latest state only."""
-    if request.status == RequestStatus.PENDING:
-        return request.mentor.person.email, participant_emails.send_request_received_email
-    answered = request.status in (RequestStatus.ACCEPTED, RequestStatus.DECLINED)
-    mentor_full = request.status == RequestStatus.CLOSED and request.response_note
-    if answered or mentor_full:
-        return request.mentee.person.email, participant_emails.send_request_answered_email
-    return None
-
 
 @shared_task(**RETRY)
 def send_mentor_request_emails_task(organization_id, request_ids):
-    """Tell the mentor of a new request, or the mentee of the answer; returns how many were sent."""
+    """Tell the mentor of a new request, or the mentee of the answer; returns how many were told."""
     requests = MentorRequest.objects.for_org(organization_id).select_related(
-        "organization", "program", "mentee__person", "mentor__person"
+        "organization", "program", "mentee__person__user", "mentor__person__user"
     )
-    sent = 0
-    for request in requests.filter(pk__in=list(request_ids)).order_by("pk"):
-        email = _request_email(request)
-        if email is None or not email[0]:
-            continue
-        key = f"matching:email:{organization_id}:request:{request.pk}:{request.status}"
-        sent += _send_once(key, email[1], request)
-    return sent
+    return sum(
+        emails.send_request_news(request) for request in requests.filter(pk__in=list(request_ids)).order_by("pk")
+    )
 
 
-def _program_team_emails(program) -> list[tuple[int, str]]:
-    """(user id, email) of the program's managers; the organization's admins and owners when
-    the program has no manager of its own (they manage every program)."""
+def _program_team(program) -> list:
+    """The program's managers; the organization's admins and owners when the program has no
+    manager of its own (they manage every program)."""
     managers = ProgramManager.objects.for_org(program.organization_id).filter(program=program)
-    rows = list(managers.values_list("user_id", "user__email").order_by("user_id"))
-    if not rows:
+    user_ids = list(managers.values_list("user_id", flat=True))
+    if not user_ids:
         admins = Membership.objects.filter(organization_id=program.organization_id, role__in=(Role.ADMIN, Role.OWNER))
-        rows = list(admins.values_list("user_id", "user__email").order_by("user_id"))
-    return [(user_id, email) for user_id, email in rows if email]
+        user_ids = list(admins.values_list("user_id", flat=True))
+    return list(get_user_model().objects.filter(pk__in=user_ids).order_by("pk"))
 
 
 @shared_task(**RETRY)
@@ -89,22 +56,11 @@ def send_rematch_emails_task(organization_id, rematch_id):
     if rematch is None:
         return 0
     members = MentorshipMember.objects.for_org(organization_id).filter(mentorship=rematch.mentorship)
-    others = [m.person for m in members.exclude(enrollment=rematch.requested_by).select_related("person")]
-    key = f"matching:email:{organization_id}:rematch:{rematch.pk}"
-    sent = 0
-    for person in others:
-        if person.email:
-            sent += _send_once(f"{key}:person:{person.pk}", participant_emails.send_match_ended_email, rematch, person)
+    others = [m.person for m in members.exclude(enrollment=rematch.requested_by).select_related("person__user")]
+    sent = sum(emails.send_match_ended(rematch, person) for person in others)
     requester = rematch.requested_by.person
-    for user_id, email in _program_team_emails(rematch.mentorship.program):
-        sent += _send_once(
-            f"{key}:user:{user_id}",
-            participant_emails.send_rematch_manager_email,
-            rematch,
-            to=email,
-            requester=requester,
-            others=others,
-        )
+    for user in _program_team(rematch.mentorship.program):
+        sent += emails.send_match_ended_to_team(rematch, user, requester=requester, others=others)
     return sent
 
 
@@ -152,13 +108,11 @@ def execute_match_run_task(self, organization_id, run_id):
 @shared_task(**RETRY)
 def send_match_notifications_task(organization_id, mentorship_ids):
     """Tell every member of newly published mentorships who they are matched with and why;
-    once per member (claimed like the emails above); people without an email are skipped."""
-    from . import emails
-
+    once per member; people with neither a login nor an email address are skipped."""
     members = (
         MentorshipMember.objects.for_org(organization_id)
         .filter(mentorship_id__in=list(mentorship_ids))
-        .select_related("person", "mentorship__program", "organization")
+        .select_related("person__user", "mentorship__program", "organization")
         .order_by("mentorship_id", "role", "pk")
     )
     by_mentorship = {}
@@ -167,9 +121,5 @@ def send_match_notifications_task(organization_id, mentorship_ids):
     sent = 0
     for group in by_mentorship.values():
         for member in group:
-            if not member.person.email:
-                continue
-            partners = [other for other in group if other.pk != member.pk]
-            key = f"matching:email:{organization_id}:published:{member.mentorship_id}:member:{member.pk}"
-            sent += _send_once(key, emails.send_match_published_email, member, partners)
+            sent += emails.send_match_published(member, [other for other in group if other.pk != member.pk])
     return sent

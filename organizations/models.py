@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -45,13 +45,43 @@ class Organization(models.Model):
         default="#2563eb",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #2563eb.")],
     )
+    # Survey privacy: results are shown only when at least this many responses stand behind a
+    # figure (every breakdown cell too); free-text answers need the higher second bar.
+    survey_min_responses = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(3), MaxValueValidator(10)],
+        help_text="Survey results appear only when at least this many people stand behind them (3 to 10).",
+    )
+    survey_min_text_responses = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(3), MaxValueValidator(50)],
+        help_text="Free-text answers appear only when at least this many people wrote one (at least the number above).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(survey_min_responses__gte=3, survey_min_responses__lte=10),
+                name="org_survey_min_responses_3_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(survey_min_text_responses__gte=models.F("survey_min_responses"))
+                & models.Q(survey_min_text_responses__lte=50),
+                name="org_survey_min_text_responses",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if (self.survey_min_text_responses or 0) < (self.survey_min_responses or 0):
+            raise ValidationError(
+                {"survey_min_text_responses": "Use at least the minimum number of responses for other results."}
+            )
 
 
 class Membership(TenantModel):

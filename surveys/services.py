@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 
 from . import validation
@@ -590,6 +591,7 @@ def response_submit(*, organization, questionnaire, respondent, answers, respons
         response = Response.objects.select_for_update().for_org(organization).get(pk=response.pk)
         if respondent is not None:
             response.respondent = respondent
+        response.updated_at = timezone.now()
         response.save()
         Answer.objects.for_org(organization).filter(response=response, question__in=list(values)).delete()
     rows, chosen = [], []
