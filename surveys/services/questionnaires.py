@@ -14,8 +14,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import validation
-from .models import Answer, AnswerChoice, Choice, Question, Questionnaire, Response
+from .. import validation
+from ..models import Answer, AnswerChoice, Choice, Question, Questionnaire, Response
 
 QUESTION_TEXT_MAX = Question._meta.get_field("text").max_length
 HELP_TEXT_MAX = Question._meta.get_field("help_text").max_length
@@ -548,7 +548,7 @@ def validate_answers(*, organization, questionnaire, answers: Mapping, questions
     if not isinstance(answers, Mapping) and not hasattr(answers, "getlist"):
         raise ValidationError({"answers": ["Give the answers as an object keyed by question key."]})
     if questions is None:
-        from .selectors import questionnaire_questions
+        from ..selectors import questionnaire_questions
 
         questions = questionnaire_questions(questionnaire, include_retired=True)
     by_key = {q.key: q for q in questions}
