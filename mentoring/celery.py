@@ -41,4 +41,10 @@ app.conf.beat_schedule = {
         "task": "mentorships.tasks.send_reminders_task",
         "schedule": crontab(minute=0),
     },
+    # Hourly too: survey waves open and close on the organization's date, and invitations and
+    # reminders wait for 08:00–10:59 on each recipient's clock.
+    "run-surveys": {
+        "task": "surveys.tasks.run_surveys",
+        "schedule": crontab(minute=0),
+    },
 }

@@ -26,3 +26,17 @@ from .questionnaires import (  # noqa: F401 (the public names of this package)
     response_submit,
     validate_answers,
 )
+from .surveys import (  # noqa: F401 (the public names of this package)
+    SURVEY_FIELDS,
+    answer_url,
+    survey_answer_submit,
+    survey_audience,
+    survey_create,
+    survey_create_from_template,
+    survey_end,
+    survey_launch,
+    survey_update,
+    surveys_run,
+    wave_notifications_send,
+    wave_open,
+)

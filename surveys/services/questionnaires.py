@@ -573,25 +573,32 @@ def validate_answers(*, organization, questionnaire, answers: Mapping, questions
 
 
 @transaction.atomic
-def response_submit(*, organization, questionnaire, respondent, answers, response=None) -> Response:
+def response_submit(*, organization, questionnaire, respondent, answers, response=None, stamp=None) -> Response:
     """Validate every answer, then store them typed, all or nothing.
 
     With `response`, that response is updated in place (a re-submitted intake): answers to
-    active questions are replaced, answers to retired questions are kept.
+    active questions are replaced, answers to retired questions are kept. `stamp` is the time
+    written as submitted/updated (now by default; an anonymous survey passes the day's start,
+    so no finer time is ever written).
     """
+    stamp = stamp or timezone.now()
     _same_org(organization, questionnaire, respondent, response)
     if response is not None and response.questionnaire_id != questionnaire.pk:
         raise ValidationError({"response": ["That response belongs to another questionnaire."]})
     values = validate_answers(organization=organization, questionnaire=questionnaire, answers=answers)
     if response is None:
         response = Response.objects.create(
-            organization=organization, questionnaire=questionnaire, respondent=respondent
+            organization=organization,
+            questionnaire=questionnaire,
+            respondent=respondent,
+            submitted_at=stamp,
+            updated_at=stamp,
         )
     else:
         response = Response.objects.select_for_update().for_org(organization).get(pk=response.pk)
         if respondent is not None:
             response.respondent = respondent
-        response.updated_at = timezone.now()
+        response.updated_at = stamp
         response.save()
         Answer.objects.for_org(organization).filter(response=response, question__in=list(values)).delete()
     rows, chosen = [], []
