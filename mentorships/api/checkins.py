@@ -194,8 +194,10 @@ class InterventionViewSet(
     @extend_schema(
         request=AddInterventionSerializer,
         responses={status.HTTP_201_CREATED: InterventionSerializer},
-        description="A nudge emails every member of the pair (with your note); a note is kept for the program "
-        "team. Either closes an open help flag. Without managing the program it is a 403.",
+        description="A nudge emails every member of the pair (your note stays with the program team); a note is "
+        "kept for the program team. Either closes an open help flag. A pair gets one nudge in 24 hours: another is "
+        "a 400 under `mentorship` saying when the next may go, and nothing is sent. Without managing the program "
+        "it is a 403.",
     )
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)

@@ -87,7 +87,10 @@ class LogSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=MeetingFormat.choices, required=False, allow_blank=True, default="")
     topics = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     shared_notes = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Read by the members and the program manager."
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Read by the members of the mentorship only (never the program team).",
     )
     starts_at = AwareDateTimeField(required=False, help_text="When it really started, if not as scheduled.")
     private_note = serializers.CharField(

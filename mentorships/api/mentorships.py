@@ -9,10 +9,7 @@
 """
 
 import django_filters
-from django.db.models import Count, Max, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.urls import include, path
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -23,42 +20,11 @@ from organizations.api_base import TenantViewSetMixin
 from organizations.permissions import Action
 from programs.models import Program
 
-from ..models import Goal, GoalStatus, Meeting, MeetingStatus, Mentorship, PairHealth
-from ..selectors.goals import OPEN_STATUSES
+from ..models import Goal, Meeting, Mentorship, PairHealth
+from ..selectors.manager import with_pair_figures
+from ..selectors.workspace import workspace_summary
 from ..views.access import my_mentorship
-from ..views.workspace import _workspace_context as workspace_context
 from .common import AudienceMixin, managed_q, member_q, visible_q
-
-
-def _per_pair(model, aggregate, **filters):
-    """One figure per mentorship, as a correlated subquery (no join fan-out across relations)."""
-    rows = (
-        model.objects.filter(organization_id=OuterRef("organization_id"), mentorship_id=OuterRef("pk"), **filters)
-        .order_by()
-        .values("mentorship_id")
-        .annotate(value=aggregate)
-        .values("value")
-    )
-    return Subquery(rows)
-
-
-def _count(model, **filters):
-    return Coalesce(_per_pair(model, Count("pk"), **filters), Value(0))
-
-
-def with_counts(queryset):
-    """Meetings and goals as the program manager reads them: numbers, never content."""
-    today, now = timezone.localdate(), timezone.now()
-    return queryset.annotate(
-        meetings_held=_count(Meeting, status=MeetingStatus.HELD),
-        meetings_not_held=_count(Meeting, status=MeetingStatus.NOT_HELD),
-        meetings_upcoming=_count(Meeting, status=MeetingStatus.SCHEDULED, starts_at__gte=now),
-        minutes_held=Coalesce(_per_pair(Meeting, Sum("actual_minutes"), status=MeetingStatus.HELD), Value(0)),
-        last_held_at=_per_pair(Meeting, Max("starts_at"), status=MeetingStatus.HELD),
-        goals_total=_count(Goal),
-        goals_overdue=_count(Goal, status__in=OPEN_STATUSES, target_date__lt=today),
-        **{f"goals_{status}": _count(Goal, status=status) for status in GoalStatus.values},
-    )
 
 
 class MemberSerializer(serializers.Serializer):
@@ -71,10 +37,10 @@ class MemberSerializer(serializers.Serializer):
 
 
 class MeetingCountsSerializer(serializers.Serializer):
-    held = serializers.IntegerField(source="meetings_held")
+    held = serializers.IntegerField(source="held_meetings")
     not_held = serializers.IntegerField(source="meetings_not_held")
     upcoming = serializers.IntegerField(source="meetings_upcoming", help_text="Scheduled from now on.")
-    minutes_held = serializers.IntegerField(help_text="Mentoring time logged in held meetings.")
+    minutes_held = serializers.IntegerField(source="held_minutes", help_text="Mentoring time logged in held meetings.")
     last_held_at = serializers.DateTimeField(allow_null=True)
 
 
@@ -223,7 +189,8 @@ class MentorshipViewSet(
     ordering_fields = ["started_on", "created_at"]
 
     def refine_queryset(self, queryset):
-        return with_counts(queryset.filter(visible_q(self))).order_by("-started_on", "-pk")
+        # The program team's figures of each pair: the manager pages' own (selectors.manager).
+        return with_pair_figures(queryset.filter(visible_q(self)), self.organization).order_by("-started_on", "-pk")
 
     @extend_schema(
         responses=WorkspaceSerializer,
@@ -236,7 +203,7 @@ class MentorshipViewSet(
         mentorship = self.get_object()
         self.audience.require_member(mentorship)
         # The page's own summary, so the API and the workspace page never disagree.
-        summary = {**workspace_context(my_mentorship(request, mentorship.pk)), "mentorship": mentorship}
+        summary = {**workspace_summary(my_mentorship(request, mentorship.pk)), "mentorship": mentorship}
         return Response(WorkspaceSerializer(summary, context=self.get_serializer_context()).data)
 
 

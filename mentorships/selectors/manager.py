@@ -27,8 +27,9 @@ from ..models import (
     MentorshipMember,
     PairHealth,
 )
+from .goals import OPEN_STATUSES
 
-OPEN_GOALS = (GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS)
+OPEN_GOALS = OPEN_STATUSES
 NOT_ASSESSED = "none"  # the health filter's value for pairs without a health (paused, ended)
 # The worst first: the list reads like a to-do list.
 HEALTH_RANK = Case(
@@ -52,13 +53,39 @@ def members_prefetch():
     return Prefetch("members", queryset=MentorshipMember.objects.select_related("person").order_by("role", "pk"))
 
 
-def program_pairs(program, *, health="", query="", today: date | None = None):
-    """The program's mentorships, the worst health first, each with its members and:
-    held_meetings, held_minutes, last_held_at, goals_open, goals_achieved, goals_overdue,
-    last_intervention_at. `health` narrows to one PairHealth value (or NOT_ASSESSED); `query`
-    to pairs with a member whose name contains it."""
-    organization_id = program.organization_id
+def with_pair_figures(pairs, organization, *, today: date | None = None, now=None):
+    """`pairs` (a Mentorship queryset) with the figures the program team reads of each pair, as
+    correlated subqueries (no join fan-out, one query however many pairs): numbers, never content.
+
+    held_meetings, meetings_not_held, meetings_upcoming (scheduled from `now` on), held_minutes,
+    last_held_at; goals_total, goals_<status> for every GoalStatus, goals_open, goals_overdue
+    (open past their target date on `today`). The manager pages and the mentorships API both read
+    these, so they always agree."""
     today = today or timezone.localdate()
+    now = now or timezone.now()
+    pair = OuterRef("pk")
+    meetings = Meeting.objects.for_org(organization).filter(mentorship=pair)
+    held = meetings.filter(status=MeetingStatus.HELD)
+    held_minutes = held.order_by().values("mentorship").annotate(total=Sum("actual_minutes")).values("total")
+    goals = Goal.objects.for_org(organization).filter(mentorship=pair)
+    return pairs.annotate(
+        held_meetings=_count(held),
+        meetings_not_held=_count(meetings.filter(status=MeetingStatus.NOT_HELD)),
+        meetings_upcoming=_count(meetings.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=now)),
+        held_minutes=Coalesce(Subquery(held_minutes, output_field=IntegerField()), 0),
+        last_held_at=Subquery(held.order_by("-starts_at").values("starts_at")[:1]),
+        goals_total=_count(goals),
+        **{f"goals_{status}": _count(goals.filter(status=status)) for status in GoalStatus.values},
+        goals_open=_count(goals.filter(status__in=OPEN_GOALS)),
+        goals_overdue=_count(goals.filter(status__in=OPEN_GOALS, target_date__lt=today)),
+    )
+
+
+def program_pairs(program, *, health="", query="", today: date | None = None):
+    """The program's mentorships, the worst health first, each with its members, the figures of
+    with_pair_figures and last_intervention_at. `health` narrows to one PairHealth value (or
+    NOT_ASSESSED); `query` to pairs with a member whose name contains it."""
+    organization_id = program.organization_id
     pairs = Mentorship.objects.for_org(organization_id).filter(program=program)
     if health == NOT_ASSESSED:
         pairs = pairs.filter(health="")
@@ -67,19 +94,10 @@ def program_pairs(program, *, health="", query="", today: date | None = None):
     if query:
         named = MentorshipMember.objects.for_org(organization_id).filter(person__name__icontains=query)
         pairs = pairs.filter(pk__in=named.values("mentorship_id"))
-    pair = OuterRef("pk")
-    held = Meeting.objects.for_org(organization_id).filter(mentorship=pair, status=MeetingStatus.HELD)
-    goals = Goal.objects.for_org(organization_id).filter(mentorship=pair)
-    held_minutes = held.order_by().values("mentorship").annotate(total=Sum("actual_minutes")).values("total")
-    interventions = Intervention.objects.for_org(organization_id).filter(mentorship=pair)
+    interventions = Intervention.objects.for_org(organization_id).filter(mentorship=OuterRef("pk"))
     return (
-        pairs.annotate(
-            held_meetings=_count(held),
-            held_minutes=Coalesce(Subquery(held_minutes, output_field=IntegerField()), 0),
-            last_held_at=Subquery(held.order_by("-starts_at").values("starts_at")[:1]),
-            goals_open=_count(goals.filter(status__in=OPEN_GOALS)),
-            goals_achieved=_count(goals.filter(status=GoalStatus.ACHIEVED)),
-            goals_overdue=_count(goals.filter(status__in=OPEN_GOALS, target_date__lt=today)),
+        with_pair_figures(pairs, organization_id, today=today)
+        .annotate(
             last_intervention_at=Subquery(interventions.order_by("-created_at").values("created_at")[:1]),
             health_rank=HEALTH_RANK,
         )
@@ -133,21 +151,19 @@ def _meeting_rows(mentorship) -> list[dict]:
 def pair_for_manager(mentorship, *, today: date | None = None) -> PairForManager:
     """One pair for its program manager (see the module's note on what is left out)."""
     organization_id = mentorship.organization_id
-    today = today or timezone.localdate()
     members = list(
         MentorshipMember.objects.for_org(organization_id)
         .filter(mentorship=mentorship)
         .select_related("person")
         .order_by("role", "pk")
     )
-    held = (
-        Meeting.objects.for_org(organization_id)
-        .filter(mentorship=mentorship, status=MeetingStatus.HELD)
-        .aggregate(count=Count("pk"), minutes=Sum("actual_minutes"))
+    # The same figures as the program's list of pairs, so the two pages never disagree.
+    this_pair = Mentorship.objects.for_org(organization_id).filter(pk=mentorship.pk)
+    figures = (
+        with_pair_figures(this_pair, organization_id, today=today)
+        .values("held_meetings", "held_minutes", "goals_overdue", *(f"goals_{value}" for value in GoalStatus.values))
+        .get()
     )
-    goals = Goal.objects.for_org(organization_id).filter(mentorship=mentorship)
-    by_status = dict(goals.order_by().values_list("status").annotate(n=Count("pk")))
-    overdue = goals.filter(status__in=OPEN_GOALS, target_date__lt=today).count()
     checkins = (
         CheckIn.objects.for_org(organization_id)
         .filter(mentorship=mentorship)
@@ -161,10 +177,10 @@ def pair_for_manager(mentorship, *, today: date | None = None) -> PairForManager
         mentorship=mentorship,
         members=members,
         meetings=_meeting_rows(mentorship),
-        meetings_held=held["count"] or 0,
-        held_minutes=held["minutes"] or 0,
-        goal_counts=[(label, by_status.get(value, 0)) for value, label in GoalStatus.choices],
-        goals_overdue=overdue,
+        meetings_held=figures["held_meetings"],
+        held_minutes=figures["held_minutes"],
+        goal_counts=[(label, figures[f"goals_{value}"]) for value, label in GoalStatus.choices],
+        goals_overdue=figures["goals_overdue"],
         checkins=[
             {
                 "who": row["member__person__name"],

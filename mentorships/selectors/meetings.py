@@ -22,10 +22,20 @@ def next_meeting(mentorship, *, now=None) -> Meeting | None:
     so the workspace shows the video link during the meeting too."""
     now = now or timezone.now()
     candidates = _meetings(mentorship).filter(status=MeetingStatus.SCHEDULED, starts_at__gt=now - MAX_MEETING)
-    for meeting in candidates.order_by("starts_at", "pk"):
-        if meeting.starts_at + timedelta(minutes=meeting.duration_minutes) > now:
-            return meeting
-    return None
+    return next_of(candidates, now=now)
+
+
+def next_of(meetings, *, now) -> Meeting | None:
+    """next_meeting's answer among `meetings` (any iterable of one pair's meetings), for a caller
+    that has already loaded them all."""
+    not_ended = [
+        meeting
+        for meeting in meetings
+        if meeting.status == MeetingStatus.SCHEDULED
+        and meeting.starts_at > now - MAX_MEETING
+        and meeting.starts_at + timedelta(minutes=meeting.duration_minutes) > now
+    ]
+    return min(not_ended, key=lambda meeting: (meeting.starts_at, meeting.pk), default=None)
 
 
 def meetings_for(mentorship, person):
@@ -41,12 +51,12 @@ def last_held(mentorship) -> Meeting | None:
     return _meetings(mentorship).filter(status=MeetingStatus.HELD).order_by("-starts_at", "-pk").first()
 
 
-def mentoring_hours(mentorships) -> float:
-    """Hours of held meetings (their logged length) across a queryset of mentorships, which the
-    caller has scoped to one organization with Mentorship.objects.for_org."""
-    minutes = Meeting.objects.filter(mentorship__in=mentorships, status=MeetingStatus.HELD).aggregate(
-        total=Sum("actual_minutes")
-    )["total"]
+def mentoring_hours(organization, mentorships) -> float:
+    """Hours of held meetings (their logged length) across `mentorships` (a queryset) of
+    `organization`: meetings are read through for_org, so another organization's mentorship in
+    the queryset adds nothing."""
+    held = Meeting.objects.for_org(organization).filter(mentorship__in=mentorships, status=MeetingStatus.HELD)
+    minutes = held.aggregate(total=Sum("actual_minutes"))["total"]
     return (minutes or 0) / 60
 
 

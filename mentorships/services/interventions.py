@@ -2,11 +2,21 @@
 email) or a note for the record. Either one also answers an open help flag (see health.py).
 
 The note stays with the program team: members see the nudge, never the note.
+
+A pair is nudged at most once in NUDGE_INTERVAL: a double click, two managers at once or a
+script must not fill the members' inboxes. intervention_nudge locks the mentorship's row before
+it looks for a recent nudge, so two requests at once are decided one after the other; the send
+log's key carries the nudge's day as well, so even a second nudge that got recorded (SQLite,
+which has no row locks) emails nobody twice that day.
 """
+
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from organizations.models import Membership, Person
 from organizations.notify import notify
@@ -14,16 +24,21 @@ from organizations.permissions import can_manage_program
 
 from ..models import Intervention, Mentorship, MentorshipMember
 from ..notification_kinds import NUDGE
+from ..timezones import zone
 from ._pair import raise_errors, same_org
 from .health import health_refresh
 
 NOTE_MAX = Intervention._meta.get_field("note").max_length
 NOT_A_MANAGER = "Only this program's managers and organization admins can do this."
+NUDGE_INTERVAL = timedelta(hours=24)
 
 
-def _managed(organization, mentorship, user) -> Mentorship:
+def _managed(organization, mentorship, user, *, lock=False) -> Mentorship:
     same_org(organization, mentorship)
-    mentorship = Mentorship.objects.for_org(organization).select_related("program").get(pk=mentorship.pk)
+    pairs = Mentorship.objects.for_org(organization).select_related("program")
+    if lock:
+        pairs = pairs.select_for_update(of=("self",))  # the pair's row only, not its program's
+    mentorship = pairs.get(pk=mentorship.pk)
     membership = Membership.objects.for_org(organization).filter(user_id=getattr(user, "pk", None)).first()
     if not can_manage_program(membership, mentorship.program):
         raise PermissionDenied(NOT_A_MANAGER)
@@ -38,14 +53,37 @@ def _record(organization, mentorship, user, kind, note) -> Intervention:
     return intervention
 
 
+def _nudged_recently(organization, mentorship, now) -> str | None:
+    """Why the pair may not be nudged again yet (when the last nudge went), else None."""
+    last = (
+        Intervention.objects.for_org(organization)
+        .filter(mentorship_id=mentorship.pk, kind=Intervention.Kind.NUDGE, created_at__gt=now - NUDGE_INTERVAL)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return None
+    tz = zone(organization.time_zone)  # the organization's clock, as the program pages read times
+    sent = date_format(timezone.localtime(last, tz), "j M, H:i")
+    again = date_format(timezone.localtime(last + NUDGE_INTERVAL, tz), "j M, H:i")
+    return (
+        f"This pair was already nudged on {sent}, and a pair gets one nudge in 24 hours: the next can go "
+        f"from {again}. Meanwhile, a note keeps a record of anything else you do."
+    )
+
+
 @transaction.atomic
 def intervention_nudge(*, organization, mentorship, user, note="") -> Intervention:
-    """Record a nudge and email every member after commit (notification kind "nudge")."""
-    mentorship = _managed(organization, mentorship, user)
+    """Record a nudge and email every member after commit (notification kind "nudge"); refused
+    (under "mentorship") when the pair was nudged less than NUDGE_INTERVAL ago."""
+    mentorship = _managed(organization, mentorship, user, lock=True)
     note = (note or "").strip()
     errors = {}
     if not mentorship.is_live:
         errors["mentorship"] = ["This mentorship has ended: there is nobody to nudge."]
+    elif recently := _nudged_recently(organization, mentorship, timezone.now()):
+        errors["mentorship"] = [recently]
     if len(note) > NOTE_MAX:
         errors["note"] = [f"Keep the note under {NOTE_MAX:,} characters."]
     raise_errors(errors)
@@ -112,7 +150,9 @@ def nudge_send(*, organization, intervention) -> int:
             organization=organization,
             user=user,
             kind=NUDGE,
-            key=f"nudge:{intervention.pk}:{user.pk}",
+            # Per pair and day, not per nudge: see the module's note. The nudge's own day keeps a
+            # redelivered task on the same key.
+            key=f"nudge:{mentorship.pk}:{intervention.created_at:%Y-%m-%d}:{user.pk}",
             title=title,
             body=body,
             url=url,

@@ -201,6 +201,9 @@ def meeting_reschedule(
         raise ValidationError(
             f"This meeting is {meeting.get_status_display().lower()}: it can't be moved.", code="not_scheduled"
         )
+    if meeting.starts_at <= timezone.now():
+        # Moving a meeting that started (or was missed) would quietly turn history into a plan.
+        raise ValidationError({"starts_at": ["This meeting has already started: log it instead of moving it."]})
     given = {
         "starts_at": starts_at,
         "duration_minutes": duration_minutes,
@@ -288,8 +291,8 @@ def meeting_log(
     which needs `starts_at`. Either member may log, and log again (the latest log stands).
 
     `held` says whether it happened; a held meeting needs `actual_minutes` (1–600). `topics` is
-    a list (or comma-separated text), `shared_notes` are seen by the members and the program
-    manager. `private_note` is saved for `person` alone ("" removes theirs, None leaves it).
+    a list (or comma-separated text), `shared_notes` are seen by the members of the mentorship
+    only (never the program manager). `private_note` is saved for `person` alone ("" removes theirs, None leaves it).
     Then the pair's health is recomputed.
     """
     same_org(organization, mentorship, meeting, person)

@@ -6,66 +6,25 @@ participant pages do: anyone else's mentorship, and another organization's, answ
 like a missing one. Program managers are no exception here; they have pages of their own.
 """
 
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from organizations.scoping import NOT_FOUND_MESSAGE, get_for_org_or_404
 from programs.forms_recruitment import add_service_errors
 
 from ..models import Goal, Meeting, Mentorship, MentorshipMember, Milestone
+from ..selectors.workspace import Viewer
 from ..timezones import person_zone
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 # What the services raise to refuse: a rule broken (ValidationError) or not a member (PermissionDenied).
 SERVICE_REFUSALS = (ValidationError, PermissionDenied)
 ENDED_MESSAGE = "This mentorship has ended: you can read everything here, but nothing can be changed."
-
-
-@dataclass
-class Viewer:
-    """The signed-in member in one of their mentorships: their row, the others, their time zone."""
-
-    mentorship: Mentorship
-    member: MentorshipMember
-    others: list
-    zone: ZoneInfo
-
-    @property
-    def person(self):
-        return self.member.person
-
-    @property
-    def program(self):
-        return self.mentorship.program
-
-    @property
-    def today(self):
-        """Today on the viewer's own calendar."""
-        return timezone.localdate(timezone=self.zone)
-
-    @property
-    def read_only(self) -> bool:
-        return not self.mentorship.is_live
-
-    @property
-    def partner_names(self) -> str:
-        """ "Max Mentor", "Ana and Ben", "Ana, Ben and Cy": how the pages name the others."""
-        names = [member.person.name for member in self.others]
-        if len(names) <= 1:
-            return names[0] if names else "your group"
-        return f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def zone_of(person, organization) -> ZoneInfo:
-    """The person's own time zone, else the organization's, else UTC."""
-    return person_zone(person, fallback=organization.time_zone)
 
 
 def my_mentorship(request, pk) -> Viewer:
@@ -85,11 +44,18 @@ def my_mentorship(request, pk) -> Viewer:
         .exclude(pk=member.pk)
         .select_related("person")
     )
-    return Viewer(mentorship=member.mentorship, member=member, others=others, zone=zone_of(member.person, organization))
+    zone = person_zone(member.person, fallback=organization.time_zone)
+    return Viewer(mentorship=member.mentorship, member=member, others=others, zone=zone)
 
 
 # A meeting, goal or milestone is found by id in the organization, then its mentorship through
-# my_mentorship: a non-member gets the same 404 as for an id that does not exist.
+# my_mentorship: a non-member gets the same 404 as for an id that does not exist. Each finder
+# answers (the object, the Viewer), the shape member_page passes on.
+
+
+def my_pair(request, pk) -> tuple[Mentorship, Viewer]:
+    viewer = my_mentorship(request, pk)
+    return viewer.mentorship, viewer
 
 
 def my_meeting(request, pk) -> tuple[Meeting, Viewer]:
@@ -105,6 +71,35 @@ def my_goal(request, pk) -> tuple[Goal, Viewer]:
 def my_milestone(request, pk) -> tuple[Milestone, Viewer]:
     milestone = get_for_org_or_404(Milestone.objects.select_related("goal"), request.organization, pk=pk)
     return milestone, my_mentorship(request, milestone.goal.mentorship_id)
+
+
+def member_page(find, *, writes):
+    """A member's page about one object: `find(request, pk)` (my_pair, my_goal, …) loads it and
+    its Viewer, or answers 404; then the view runs as view(request, obj, viewer). A page that
+    `writes` sends the member back to the workspace with the reason once the mentorship has
+    ended, whatever the method, so an ended pair's forms are not even shown."""
+
+    def decorate(view):
+        @wraps(view)
+        def page(request, pk):
+            obj, viewer = find(request, pk)
+            if writes and (refusal := refuse_if_ended(request, viewer)):
+                return refusal
+            return view(request, obj, viewer)
+
+        return page
+
+    return decorate
+
+
+def attempt(form, service, **arguments):
+    """Call a service for a form; its refusal goes beside the form's fields. The service's result
+    (True when it returns nothing) when it succeeded, None when refused."""
+    try:
+        return service(**arguments) or True
+    except SERVICE_REFUSALS as error:
+        add_service_errors(form, as_validation_error(error))
+        return None
 
 
 def to_workspace(viewer):

@@ -22,10 +22,11 @@ from .access import (
     GET_OR_POST,
     SERVICE_REFUSALS,
     as_validation_error,
+    attempt,
+    member_page,
     my_goal,
-    my_mentorship,
     my_milestone,
-    refuse_if_ended,
+    my_pair,
 )
 
 # Members a goal can belong to: mentees, and peers in a peer program; a mentor sets none.
@@ -49,29 +50,18 @@ def _to_goal(goal, viewer):
     return redirect("mentorships:goal_detail", viewer.program.organization.slug, goal.pk)
 
 
-def _attempt(form, service, **arguments):
-    try:
-        return service(**arguments) or True
-    except SERVICE_REFUSALS as error:
-        add_service_errors(form, as_validation_error(error))
-        return None
-
-
 @org_view(Action.PROGRAMS_VIEW)
 @GET_OR_POST
-def goal_new(request, pk):
-    viewer = my_mentorship(request, pk)
-    refusal = refuse_if_ended(request, viewer)
-    if refusal:
-        return refusal
+@member_page(my_pair, writes=True)
+def goal_new(request, mentorship, viewer):
     form = _goal_form(GoalForm, viewer, request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Without an owner, a pair's goal is the mentee's and a group's is shared (the service decides).
-        goal = _attempt(
+        goal = attempt(
             form,
             services.goal_create,
             organization=request.organization,
-            mentorship=viewer.mentorship,
+            mentorship=mentorship,
             person=viewer.person,
             **form.goal_fields(),
         )
@@ -106,18 +96,15 @@ def _goal_page(request, goal, viewer, *, milestone_form=None, comment_form=None)
 
 @org_view(Action.PROGRAMS_VIEW)
 @require_safe
-def goal_detail(request, pk):
-    goal, viewer = my_goal(request, pk)
+@member_page(my_goal, writes=False)
+def goal_detail(request, goal, viewer):
     return _goal_page(request, goal, viewer)
 
 
 @org_view(Action.PROGRAMS_VIEW)
 @GET_OR_POST
-def goal_edit(request, pk):
-    goal, viewer = my_goal(request, pk)
-    refusal = refuse_if_ended(request, viewer)
-    if refusal:
-        return refusal
+@member_page(my_goal, writes=True)
+def goal_edit(request, goal, viewer):
     initial = {
         "statement": goal.statement,
         "measure": goal.measure,
@@ -155,13 +142,10 @@ def _goal_saved(request, form, goal, viewer) -> bool:
 
 @org_view(Action.PROGRAMS_VIEW)
 @require_POST
-def milestone_add(request, pk):
-    goal, viewer = my_goal(request, pk)
-    refusal = refuse_if_ended(request, viewer)
-    if refusal:
-        return refusal
+@member_page(my_goal, writes=True)
+def milestone_add(request, goal, viewer):
     form = MilestoneForm(request.POST)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         services.milestone_add,
         organization=request.organization,
@@ -176,11 +160,8 @@ def milestone_add(request, pk):
 
 @org_view(Action.PROGRAMS_VIEW)
 @require_POST
-def milestone_toggle(request, pk):
-    milestone, viewer = my_milestone(request, pk)
-    refusal = refuse_if_ended(request, viewer)
-    if refusal:
-        return refusal
+@member_page(my_milestone, writes=True)
+def milestone_toggle(request, milestone, viewer):
     try:
         services.milestone_toggle(organization=request.organization, milestone=milestone, person=viewer.person)
     except SERVICE_REFUSALS as error:
@@ -190,13 +171,10 @@ def milestone_toggle(request, pk):
 
 @org_view(Action.PROGRAMS_VIEW)
 @require_POST
-def comment_add(request, pk):
-    goal, viewer = my_goal(request, pk)
-    refusal = refuse_if_ended(request, viewer)
-    if refusal:
-        return refusal
+@member_page(my_goal, writes=True)
+def comment_add(request, goal, viewer):
     form = CommentForm(request.POST)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         services.goal_comment_add,
         organization=request.organization,

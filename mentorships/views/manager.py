@@ -11,11 +11,12 @@ program page.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from organizations.permissions import Action
-from organizations.scoping import get_for_org_or_404, org_view
+from organizations.scoping import NOT_FOUND_MESSAGE, get_for_org_or_404, org_view
 from programs.access import managed_program
 
 from ..forms_manager import InterventionNoteForm, PairFilterForm
@@ -32,8 +33,13 @@ QUEUE_SIZE = 20  # the queue shows the pairs waiting longest for someone to act;
 
 
 def managed_mentorship(request, pk) -> Mentorship:
+    """The pair for its program's managers; to anyone else it answers like a missing pair (404),
+    so the pages do not tell a colleague which pair ids exist."""
     mentorship = get_for_org_or_404(Mentorship, request.organization, pk=pk)
-    mentorship.program = managed_program(request, mentorship.program_id)
+    try:
+        mentorship.program = managed_program(request, mentorship.program_id)
+    except PermissionDenied:
+        raise Http404(NOT_FOUND_MESSAGE) from None
     return mentorship
 
 
@@ -66,7 +72,9 @@ def program_pairs(request, program_pk):
         "active_pairs": sum(counts.values()),
         "queue": at_risk_queue(program, limit=QUEUE_SIZE),
         "queue_total": counts[PairHealth.AT_RISK] + counts[PairHealth.NEEDS_ATTENTION],
-        "hours": mentoring_hours(Mentorship.objects.for_org(request.organization).filter(program=program)),
+        "hours": mentoring_hours(
+            request.organization, Mentorship.objects.for_org(request.organization).filter(program=program)
+        ),
         "goals": goals_summary(program),
         "page": Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page")),
         "note_form": InterventionNoteForm(),

@@ -92,6 +92,24 @@ def test_a_manager_nudges_a_pair_and_both_members_are_emailed(pair, manager, dja
     assert [row["kind"] for row in listed.json()["results"]] == ["note", "nudge"]
 
 
+def test_a_pair_nudged_in_the_last_24_hours_is_refused_under_mentorship(
+    pair, manager, django_capture_on_commit_callbacks
+):
+    client = client_of(manager, pair.org)
+    body = {"mentorship": pair.mentorship.pk, "kind": "nudge"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url(pair.org, "interventions/"), body, format="json").status_code == 201
+        again = client.post(url(pair.org, "interventions/"), body, format="json")
+
+    assert again.status_code == 400
+    fields = error_of(again)["fields"]
+    assert list(fields) == ["mentorship"] and "one nudge in 24 hours" in fields["mentorship"][0]
+    assert Intervention.objects.count() == 1 and len(mail.outbox) == 2
+    # A note is still welcome.
+    note = {**body, "kind": "note", "note": "Called them instead."}
+    assert client.post(url(pair.org, "interventions/"), note, format="json").status_code == 201
+
+
 def test_a_note_needs_words(pair, manager):
     response = client_of(manager, pair.org).post(
         url(pair.org, "interventions/"), {"mentorship": pair.mentorship.pk, "kind": "note"}, format="json"

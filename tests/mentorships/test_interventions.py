@@ -92,6 +92,59 @@ def test_an_ended_pair_cannot_be_nudged_but_takes_notes(pair, nudge):
     assert (note.kind, note.note) == ("note", "Closed well.")
 
 
+def test_a_pair_is_nudged_once_in_24_hours_whoever_asks(pair, nudge, member_of):
+    manager = program_manager(pair.org, pair.program)
+    nudge(pair, manager)
+    for user in (manager, member_of(pair.org, Role.ADMIN)):  # a double click, or a second manager
+        with pytest.raises(ValidationError) as refused:
+            nudge(pair, user, note="Again?")
+        (message,) = refused.value.message_dict["mentorship"]
+        assert list(refused.value.message_dict) == ["mentorship"]
+        assert "already nudged" in message and "one nudge in 24 hours" in message
+    assert not mail.outbox  # the refused nudges sent nothing
+    assert Intervention.objects.filter(kind="nudge").count() == 1
+    assert SentNotification.objects.filter(kind="nudge").count() == 2  # the first nudge's two emails
+
+
+def test_other_pairs_may_be_nudged_and_notes_kept_meanwhile(pair, nudge):
+    manager = program_manager(pair.org, pair.program)
+    other = make_pair(pair.org, names=("Zed", "Zoe"), program=pair.program)
+    nudge(pair, manager)
+    _, emails = nudge(other, manager)
+    assert sorted(email.to[0] for email in emails) == sorted([other.mentor.email, other.mentee.email])
+    intervention_note(organization=pair.org, mentorship=pair.mentorship, user=manager, note="Called Ann.")
+    assert Intervention.objects.count() == 3
+
+
+@pytest.mark.parametrize(("hours_ago", "allowed"), [(23.9, False), (24.1, True)])
+def test_the_next_nudge_may_go_24_hours_after_the_last(pair, nudge, monkeypatch, hours_ago, allowed):
+    manager = program_manager(pair.org, pair.program)
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() - timedelta(hours=hours_ago))
+    nudge(pair, manager)  # sent (and logged) back then
+    monkeypatch.setattr(timezone, "now", real_now)
+
+    if allowed:
+        _, emails = nudge(pair, manager)
+        assert len(emails) == 2  # a new day: the send log does not hold the emails back either
+    else:
+        with pytest.raises(ValidationError, match="already nudged"):
+            nudge(pair, manager)
+    assert Intervention.objects.filter(kind="nudge").count() == (2 if allowed else 1)
+
+
+def test_a_second_nudge_recorded_the_same_day_emails_nobody_again(pair, nudge):
+    """The send log's key is per pair and day: a backstop where no row lock decides (SQLite)."""
+    manager = program_manager(pair.org, pair.program)
+    nudge(pair, manager)
+    slipped_through = Intervention.objects.create(
+        organization=pair.org, mentorship=pair.mentorship, kind=Intervention.Kind.NUDGE, by=manager
+    )
+    mail.outbox.clear()
+    assert send_nudge_task(pair.org.pk, slipped_through.pk) == 0
+    assert not mail.outbox
+
+
 def test_a_note_must_say_something_short_enough(pair):
     manager = program_manager(pair.org, pair.program)
     for text, field_error in (("  ", "Write the note."), ("x" * 5001, "Keep the note under 5,000 characters.")):

@@ -60,10 +60,11 @@ def text(response):
 
 def test_a_plain_member_is_refused_and_another_organization_sees_nothing(pair, org, member_of, client_for):
     member = client_for(member_of(org, Role.MEMBER))
-    for address in (url("program", org, pair.program.pk), url("pair", org, pair.mentorship.pk)):
-        assert member.get(address).status_code == 403
+    assert member.get(url("program", org, pair.program.pk)).status_code == 403
+    # A pair's pages answer a non-manager like a missing pair: they do not say which ids exist.
+    assert member.get(url("pair", org, pair.mentorship.pk)).status_code == 404
     for name in ("nudge", "intervention_note"):
-        assert member.post(url(name, org, pair.mentorship.pk), {"note": "Hi"}).status_code == 403
+        assert member.post(url(name, org, pair.mentorship.pk), {"note": "Hi"}).status_code == 404
     assert not Intervention.objects.exists()
 
     # An admin of another organization: the same 404 as for an id that does not exist.
@@ -87,7 +88,7 @@ def test_a_program_manager_sees_their_program_and_not_another(pair, org, member_
     assert client.get(url("program", org, pair.program.pk)).status_code == 200
     assert client.get(url("pair", org, pair.mentorship.pk)).status_code == 200
     assert client.get(url("program", org, other_program.pk)).status_code == 403
-    assert client.get(url("pair", org, other_pair.mentorship.pk)).status_code == 403
+    assert client.get(url("pair", org, other_pair.mentorship.pk)).status_code == 404
 
 
 def test_the_program_page_links_to_the_pairs(pair, org, admin_client):
@@ -236,6 +237,23 @@ def test_a_nudge_emails_every_member_and_is_recorded(
     )
     page = text(admin_client.get(url("pair", org, pair.mentorship.pk)))
     assert "Nudge sent" in page
+
+
+def test_a_double_clicked_nudge_sends_once_and_says_why_not_twice(
+    pair, org, admin_client, django_capture_on_commit_callbacks
+):
+    at_risk(pair.mentorship, "No meeting logged for 5 weeks.")
+    nudge_url = url("nudge", org, pair.mentorship.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "Nudge sent to" in text(admin_client.post(nudge_url, {"from": "program"}, follow=True))
+        again = admin_client.post(nudge_url, {"from": "program"}, follow=True)
+
+    assert again.redirect_chain == [(url("program", org, pair.program.pk), 302)]
+    page = text(again)
+    assert "This pair was already nudged on" in page and "one nudge in 24 hours" in page
+    assert "Nudge sent to" not in page
+    assert Intervention.objects.filter(kind="nudge").count() == 1
+    assert len(mail.outbox) == 2  # the first click's email to each member, nothing more
 
 
 def test_a_nudge_must_be_posted(pair, org, admin_client):

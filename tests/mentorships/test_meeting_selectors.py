@@ -16,7 +16,7 @@ from mentorships.selectors.meetings import (
 )
 from mentorships.services.meetings import meeting_cancel, meeting_log, meeting_schedule, private_note_save
 
-from .meeting_fixtures import at, make_pair, pair_fixture  # noqa: F401
+from .meeting_fixtures import at, foreign_pair_fixture, make_pair, pair_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +92,18 @@ def test_mentoring_hours_add_up_what_was_held(pair):
 
     mine = Mentorship.objects.for_org(pair.org).filter(pk=pair.mentorship.pk)
     both = Mentorship.objects.for_org(pair.org).filter(program=pair.program)
-    assert mentoring_hours(mine) == 2.0
-    assert mentoring_hours(both) == 2.5
-    assert mentoring_hours(Mentorship.objects.none()) == 0
+    assert mentoring_hours(pair.org, mine) == 2.0
+    assert mentoring_hours(pair.org, both) == 2.5
+    assert mentoring_hours(pair.org, Mentorship.objects.none()) == 0
+
+
+def test_mentoring_hours_count_only_the_organizations_own_meetings(pair, foreign_pair):
+    held(pair, days_ago=4, minutes=60)
+    held(foreign_pair, days_ago=4, minutes=90)
+    # Even a queryset that (wrongly) mixes in another organization's pair adds none of its time.
+    mixed = Mentorship.objects.filter(pk__in=[pair.mentorship.pk, foreign_pair.mentorship.pk])
+    assert mentoring_hours(pair.org, mixed) == 1.0
+    assert mentoring_hours(foreign_pair.org, mixed) == 1.5
 
 
 def test_meeting_frequency_is_held_meetings_per_month_since_the_start(pair):

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from mentorships.models import MentorshipStatus, Resource
+from mentorships.selectors.workspace import prompt_bank, stage_of
 from mentorships.timezones import zone
-from mentorships.views.workspace import prompt_bank, stage_of
 from programs.catalog.prompts import SHARED_PROMPTS
 
 from ..factories import CheckInFactory, GoalFactory, HeldMeetingFactory, MilestoneFactory
