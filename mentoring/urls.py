@@ -23,7 +23,7 @@ urlpatterns = [
     path("orgs/", include("organizations.urls_account")),
     path("o/<slug:org_slug>/", include("organizations.urls")),
     path("o/<slug:org_slug>/programs/", include("programs.urls")),
-    path("o/<slug:org_slug>/questionnaires/", include("surveys.urls")),
+    path("o/<slug:org_slug>/", include("surveys.urls")),  # questionnaires/ and surveys/
     path("o/<slug:org_slug>/matching/", include("matching.urls")),
     path("o/<slug:org_slug>/mentorships/", include("mentorships.urls")),
     path("o/<slug:org_slug>/resources/", include("mentorships.urls_resources")),

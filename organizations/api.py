@@ -14,6 +14,9 @@ from .permissions import Action
 from .services.people import EDITABLE_FIELDS as EDITABLE_PERSON_FIELDS
 
 INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"]
+# Survey privacy: the fewest responses behind a result (k, 3–10) and behind shown comments (k_text,
+# at least k, at most 50).
+SURVEY_THRESHOLD_FIELDS = ["survey_min_responses", "survey_min_text_responses"]
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -21,7 +24,19 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "slug", "time_zone", "locale", "brand_colour", "created_at", "role"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "time_zone",
+            "locale",
+            "brand_colour",
+            "created_at",
+            "role",
+            *SURVEY_THRESHOLD_FIELDS,
+        ]
+        # Only the survey thresholds are written through the API; the rest is the settings page's.
+        read_only_fields = [f for f in fields if f not in SURVEY_THRESHOLD_FIELDS]
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices))
     def get_role(self, obj) -> str:
@@ -53,16 +68,25 @@ class MyOrganizationsView(generics.ListAPIView):
         )
 
 
-class OrganizationDetailView(TenantViewSetMixin, generics.RetrieveAPIView):
-    """The organization in the URL, with the caller's role in it."""
+class OrganizationDetailView(TenantViewSetMixin, generics.RetrieveUpdateAPIView):
+    """The organization in the URL, with the caller's role in it. Admins and owners change its
+    survey thresholds with PATCH; an error names the field at fault."""
 
     serializer_class = OrganizationSerializer
     # Never listed: the one organization comes from the URL, already resolved and checked.
     queryset = Organization.objects.none()
     filter_backends = []
+    write_action = Action.ORG_EDIT
+    http_method_names = ["get", "put", "patch", "head", "options"]
 
     def get_object(self):
         return self.organization
+
+    def perform_update(self, serializer):
+        # Through the service, whose full_clean() holds the rule between the two thresholds.
+        translate_service_errors(
+            lambda: services.organization_update(organization=self.organization, **serializer.validated_data)
+        )
 
 
 class MembershipSerializer(serializers.ModelSerializer):

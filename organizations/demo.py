@@ -630,10 +630,18 @@ Step = Callable[[DemoContext], None]
 STEPS: list[Step] = [organizations_step, people_step, users_step]
 
 
-def register_step(step: Step) -> None:
-    """Later apps add their demo data (programs, matches, ...) from their AppConfig.ready()."""
+STEP_LATE: dict[Step, int] = {}
+
+
+def register_step(step: Step, *, late: int = 0) -> None:
+    """Later apps add their demo data (programs, matches, ...) from their AppConfig.ready().
+    Steps run in registration order (INSTALLED_APPS order); `late` > 0 moves a step after all
+    ordinary ones, for an app that needs data from apps listed after it."""
     if step not in STEPS:
         STEPS.append(step)
+    STEP_LATE[step] = late
+    # A stable sort keeps the registration order among steps of the same lateness.
+    STEPS.sort(key=lambda registered: STEP_LATE.get(registered, 0))
 
 
 def reset_demo():

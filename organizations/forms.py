@@ -45,10 +45,38 @@ class OrganizationSettingsForm(forms.ModelForm):
         help_text="PNG, JPEG, GIF or WebP, up to 1 MB. Shown beside the name in the navigation.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{e}" for e in LOGO_EXTENSIONS)}),
     )
+    # The bounds are the model's, repeated here so the inputs carry them as min and max. That the
+    # comments' bar is at least the other is the model's clean(), reported beside the second field.
+    survey_min_responses = forms.IntegerField(
+        min_value=3,
+        max_value=10,
+        label="Fewest responses behind a survey result",
+        help_text=(
+            "From 3 to 10. A survey's results, each question and each group in a breakdown (role,"
+            " department, level, cohort) appear only when at least this many people answered."
+        ),
+    )
+    survey_min_text_responses = forms.IntegerField(
+        min_value=3,
+        max_value=50,
+        label="Fewest comments before any is shown",
+        help_text=(
+            "At least the number above, at most 50. Free-text answers are easier to recognise,"
+            " so they need more people behind them."
+        ),
+    )
 
     class Meta:
         model = Organization
-        fields = ["name", "time_zone", "locale", "brand_colour", "logo"]
+        fields = [
+            "name",
+            "time_zone",
+            "locale",
+            "brand_colour",
+            "logo",
+            "survey_min_responses",
+            "survey_min_text_responses",
+        ]
         labels = {"brand_colour": "Brand colour", "locale": "Language"}
         help_texts = {
             "brand_colour": "Buttons and links use this colour. Pick a dark enough shade for white text.",

@@ -4,10 +4,10 @@ Questionnaires belong to the organization, not to one program (a program links t
 questionnaires, and a new cycle copies them). Organization admins and owners
 (Action.PROGRAM_MANAGE) build and read every one of them. Anyone who manages at least one
 program (the per-program `manager` role) reaches the builder too, but sees only the
-questionnaires no other program uses: their own programs' intakes and free-standing ones. A
-questionnaire a program they do not manage links to, or that the applicants of such a program
-answered, answers 404 like a missing one, so the manager of program A can neither read nor edit
-program B's intake answers. Everybody else gets 403.
+questionnaires no other program uses: their own programs' intakes and surveys and free-standing
+ones. A questionnaire a program they do not manage links to or surveys with, or that the
+applicants of such a program answered, answers 404 like a missing one, so the manager of
+program A can neither read nor edit program B's intake answers or survey questions. Everybody else gets 403.
 """
 
 from django.apps import apps
@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from organizations.permissions import Action, can
+
+from .models import Survey
 
 REFUSAL = "Only organization admins and program managers can build questionnaires."
 # Program's foreign keys to its intake questionnaires (looked up by name: programs depends on
@@ -53,4 +55,6 @@ def manageable_questionnaires(membership, queryset):
     )
     for field in PROGRAM_QUESTIONNAIRE_FIELDS:
         foreign |= Q(pk__in=others.filter(**{f"{field}__isnull": False}).values(field))
+    # Another program's survey questions are that program's managers' business too.
+    foreign |= Q(pk__in=Survey.objects.for_org(org_id).filter(program__in=others).values("questionnaire_id"))
     return queryset.exclude(foreign)

@@ -1,6 +1,7 @@
-"""Pages under /o/<org_slug>/questionnaires/: the questionnaire builder."""
+"""Pages of the surveys app, all in the "surveys" namespace: the questionnaire builder under
+/o/<org_slug>/questionnaires/, and surveys (surveys/urls_surveys.py) under /o/<org_slug>/surveys/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import builder
 
@@ -9,7 +10,7 @@ app_name = "surveys"
 Q = "<int:pk>/questions/<int:question_pk>/"
 C = Q + "choices/<int:choice_pk>/"
 
-urlpatterns = [
+builder_urlpatterns = [
     path("", builder.questionnaire_list, name="questionnaire-list"),
     path("new/", builder.questionnaire_create, name="questionnaire-create"),
     path("<int:pk>/", builder.questionnaire_detail, name="questionnaire-detail"),
@@ -25,4 +26,9 @@ urlpatterns = [
     path(C + "edit/", builder.choice_edit, name="choice-edit"),
     path(C + "retire/", builder.choice_retire, name="choice-retire"),
     path(C + "restore/", builder.choice_restore, name="choice-restore"),
+]
+
+urlpatterns = [
+    path("questionnaires/", include(builder_urlpatterns)),
+    path("surveys/", include("surveys.urls_surveys")),
 ]

@@ -42,7 +42,15 @@ def organization_create(*, name, created_by, slug=None, time_zone="UTC", locale=
     raise ValidationError({"name": ["Could not find a free web address for this name; try another."]})
 
 
-ORGANIZATION_EDITABLE_FIELDS = ("name", "time_zone", "locale", "brand_colour", "logo")
+ORGANIZATION_EDITABLE_FIELDS = (
+    "name",
+    "time_zone",
+    "locale",
+    "brand_colour",
+    "logo",
+    "survey_min_responses",
+    "survey_min_text_responses",
+)
 
 
 def organization_update(*, organization, **fields):

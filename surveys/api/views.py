@@ -298,7 +298,11 @@ class ResponseViewSet(
 ):
     """Responses, read-only. Answers are written by the flow that owns them (an intake through
     POST /enrollments/, the program's join flow), never directly here: a response written in
-    someone else's name would silently become their answers for matching."""
+    someone else's name would silently become their answers for matching.
+
+    Survey answers (a response with a survey envelope) are never listed or read here, by anyone:
+    one anonymous response's answers could name its author, so they are read only as the
+    aggregates of /surveys/<id>/results/."""
 
     queryset = Response.objects.all()
     filter_backends = []
@@ -307,4 +311,6 @@ class ResponseViewSet(
         return s.ResponseSummarySerializer if self.action == "list" else s.ResponseSerializer
 
     def refine_queryset(self, queryset):
-        return queryset.filter(questionnaire=self.questionnaire).order_by("-submitted_at", "-pk")
+        return queryset.filter(questionnaire=self.questionnaire, survey_envelope__isnull=True).order_by(
+            "-submitted_at", "-pk"
+        )

@@ -30,6 +30,23 @@ def _same_org(organization, *objects):
             raise PermissionDenied("That object belongs to another organization.")
 
 
+SENT_SURVEY_MESSAGE = "This survey has been sent, so its questions are fixed: answers must mean the same in every wave."
+
+
+def _refuse_if_sent(organization, *, questionnaire_id=None, question_id=None):
+    """A launched survey's questions cannot change: results compare waves question by question,
+    and people who already answered must have answered the same questions."""
+    from ..models import Survey, SurveyStatus
+
+    sent = Survey.objects.for_org(organization).exclude(status=SurveyStatus.DRAFT)
+    if questionnaire_id is not None:
+        sent = sent.filter(questionnaire_id=questionnaire_id)
+    else:
+        sent = sent.filter(questionnaire__questions__pk=question_id)
+    if sent.exists():
+        raise ValidationError({"questionnaire": [SENT_SURVEY_MESSAGE]})
+
+
 def _prefixed(errors: Mapping, prefix: str) -> dict:
     return {f"{prefix}.{key}" if prefix else key: value for key, value in errors.items()}
 
@@ -239,6 +256,7 @@ def question_add(
 ) -> Question:
     """Append a question (with its choices for the choice types) to the end of the questionnaire."""
     _same_org(organization, questionnaire)
+    _refuse_if_sent(organization, questionnaire_id=questionnaire.pk)
     errors = {}
     try:
         text = _clean_text(text, "text", QUESTION_TEXT_MAX, required=True)
@@ -305,6 +323,7 @@ def question_update(*, organization, question, **changes) -> Question:
     they meant). `choices` are added when the question becomes a choice question; a question
     that stops being one loses its (unanswered) choices."""
     _same_org(organization, question)
+    _refuse_if_sent(organization, questionnaire_id=question.questionnaire_id)
     unknown = set(changes) - QUESTION_EDITABLE
     if unknown:
         raise TypeError(f"question_update() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -399,6 +418,7 @@ def question_update(*, organization, question, **changes) -> Question:
 def question_retire(*, organization, question) -> Question:
     """Hide a question from new responses; its answers stay in old responses."""
     _same_org(organization, question)
+    _refuse_if_sent(organization, questionnaire_id=question.questionnaire_id)
     Question.objects.for_org(organization).filter(pk=question.pk).update(retired=True)
     question.retired = True
     return question
@@ -407,6 +427,7 @@ def question_retire(*, organization, question) -> Question:
 @transaction.atomic
 def question_restore(*, organization, question) -> Question:
     _same_org(organization, question)
+    _refuse_if_sent(organization, questionnaire_id=question.questionnaire_id)
     Question.objects.for_org(organization).filter(pk=question.pk).update(retired=False)
     question.retired = False
     return question
@@ -416,6 +437,7 @@ def question_restore(*, organization, question) -> Question:
 def question_reorder(*, organization, questionnaire, question_ids) -> list[Question]:
     """Put the questions in the given order; ids left out keep their relative order after them."""
     _same_org(organization, questionnaire)
+    _refuse_if_sent(organization, questionnaire_id=questionnaire.pk)
     questions = list(
         Question.objects.for_org(organization)
         .select_for_update()
@@ -470,6 +492,7 @@ def _require_choice_question(question):
 @transaction.atomic
 def choice_add(*, organization, question, label, value="") -> Choice:
     _same_org(organization, question)
+    _refuse_if_sent(organization, questionnaire_id=question.questionnaire_id)
     _require_choice_question(question)
     existing = Choice.objects.for_org(organization).filter(question=question)
     taken = set(existing.values_list("value", flat=True))
@@ -488,6 +511,7 @@ def choice_update(*, organization, choice, label=None, value=None) -> Choice:
     """The label may always change (a typo fix); the value only while nobody chose it, because
     matching and reports read values."""
     _same_org(organization, choice)
+    _refuse_if_sent(organization, question_id=choice.question_id)
     if label is not None:
         choice.label = _clean_text(label, "label", CHOICE_LABEL_MAX, required=True)
     if value is not None and value != choice.value:
@@ -509,6 +533,7 @@ def choice_retire(*, organization, choice) -> Choice | None:
     """Stop offering a choice. A choice somebody picked is retired (their answer stays readable);
     one nobody picked is simply deleted. Returns the retired choice, or None when deleted."""
     _same_org(organization, choice)
+    _refuse_if_sent(organization, question_id=choice.question_id)
     if not choice.retired:
         offered = Choice.objects.for_org(organization).filter(question_id=choice.question_id, retired=False).count()
         if offered <= 1:
@@ -524,6 +549,7 @@ def choice_retire(*, organization, choice) -> Choice | None:
 @transaction.atomic
 def choice_restore(*, organization, choice) -> Choice:
     _same_org(organization, choice)
+    _refuse_if_sent(organization, question_id=choice.question_id)
     Choice.objects.for_org(organization).filter(pk=choice.pk).update(retired=False)
     choice.retired = False
     return choice

@@ -90,7 +90,14 @@ def test_settings_are_for_owners_and_admins(org, member_of, client_for):
 
 
 def settings_data(org, **overrides):
-    data = {"name": org.name, "time_zone": "Europe/Paris", "locale": "fr", "brand_colour": "#114477"}
+    data = {
+        "name": org.name,
+        "time_zone": "Europe/Paris",
+        "locale": "fr",
+        "brand_colour": "#114477",
+        "survey_min_responses": 5,
+        "survey_min_text_responses": 10,
+    }
     data.update(overrides)
     return data
 

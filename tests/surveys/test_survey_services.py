@@ -498,3 +498,27 @@ def test_invitations_are_kept_when_people_answer(world):
     survey = launched(world)
     answer(world, survey, "Ann")
     assert SurveyInvitation.objects.filter(person=world["Ann"]).exists()
+
+
+# --- the builder and launched surveys (lead) ---------------------------------------------------
+
+
+def test_a_launched_surveys_questions_are_fixed_but_a_drafts_can_change(world):
+    from surveys.models import SurveyStatus
+    from surveys.services import questionnaires as questionnaire_services
+
+    from .survey_fixtures import make_survey
+
+    survey = make_survey(world)
+    question = survey.questionnaire.questions.first()
+    questionnaire_services.question_update(organization=world.org, question=question, text="Still a draft: fine")
+    type(survey).objects.filter(pk=survey.pk).update(status=SurveyStatus.LIVE)
+    with pytest.raises(ValidationError) as error:
+        questionnaire_services.question_update(organization=world.org, question=question, text="Changed mid-survey")
+    assert "questions are fixed" in str(error.value.message_dict["questionnaire"])
+    with pytest.raises(ValidationError):
+        questionnaire_services.question_add(
+            organization=world.org, questionnaire=survey.questionnaire, text="New", type="short_text"
+        )
+    question.refresh_from_db()
+    assert question.text == "Still a draft: fine"

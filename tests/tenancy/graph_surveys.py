@@ -1,7 +1,19 @@
-"""Isolation-audit graph builder for surveys (questionnaires, questions, choices, responses)."""
+"""Isolation-audit graph builders for surveys: the questionnaire engine (questionnaires,
+questions, choices, responses), and a launched survey of a program of its own (it runs before the
+programs builders) with its open wave, the audience's invitations, one person's completion and
+their anonymous response. The organization's member is invited and has not answered."""
 
+from datetime import timedelta
+from typing import NamedTuple
+
+from django.utils import timezone
+
+from organizations.models import Person, Role
+from programs.models import Enrollment, EnrollmentStatus, Program, ProgramManager, ProgramStatus
 from surveys import services
+from surveys.models import SurveyCompletion, SurveyInvitation
 
+from ..factories import PersonFactory, UserFactory
 from .graph import graph_builder
 
 # One question of every type; "team" (single choice) is the graph's "question", its first choice
@@ -50,4 +62,73 @@ def build(org, users, objects):
         "choice": choice,
         "response": response,
         "question_scale": questionnaire.questions.get(key="nps"),
+    }
+
+
+# Answers to the end-of-program template (surveys/catalog.py), its required questions included.
+SURVEY_ANSWERS = {
+    "satisfaction": 4,
+    "nps": 9,
+    "skills_gained": ["feedback"],
+    "goal_attainment": 3,
+    "meeting_frequency": "fortnightly",
+    "mentor_again": "yes",
+    "highlight": "Audit highlight",
+}
+
+
+class ExportFormat(NamedTuple):
+    """A results export's format, where a URL takes it in place of an id (surveys:survey-export)."""
+
+    pk: str
+
+
+@graph_builder
+def surveys_graph(org, users, objects):
+    today = timezone.localdate()
+    member = users[Role.MEMBER]
+    program = Program.objects.create(
+        organization=org,
+        name=f"{org.name} surveyed",
+        status=ProgramStatus.ACTIVE,
+        start_date=today - timedelta(days=60),
+        end_date=today + timedelta(days=60),
+        created_by=users[Role.ADMIN],
+    )
+    ProgramManager.objects.create(organization=org, program=program, user=users[Role.LEADER])
+    me = Person.objects.for_org(org).filter(user=member).first() or PersonFactory(
+        organization=org, user=member, email=member.email, name=f"{org.name} Member"
+    )
+    # Invitations go to people who can sign in, so the respondent has a login too.
+    respondent_user = UserFactory(email=f"respondent@{org.slug}.example.com", username=f"respondent-{org.slug}")
+    respondent = PersonFactory(
+        organization=org, user=respondent_user, email=respondent_user.email, name=f"{org.name} Survey Respondent"
+    )
+    for person, role in ((me, "mentee"), (respondent, "mentor")):
+        Enrollment.objects.create(
+            organization=org, program=program, person=person, role=role, status=EnrollmentStatus.APPROVED
+        )
+    survey = services.survey_create_from_template(
+        organization=org,
+        program=program,
+        template_key="end_of_program",
+        created_by=users[Role.ADMIN],
+        schedule="date",
+        opens_on=today,
+        anonymous=True,
+    )
+    survey = services.survey_launch(organization=org, survey=survey, today=today)
+    wave = survey.waves.get(number=1)
+    response = services.survey_answer_submit(
+        organization=org, wave=wave, person=respondent, answers=SURVEY_ANSWERS, today=today
+    )
+    return {
+        "survey_program": program,
+        "survey": survey,
+        "survey_questionnaire": survey.questionnaire,
+        "survey_wave": wave,
+        "survey_invitation": SurveyInvitation.objects.for_org(org).get(wave=wave, person=me),
+        "survey_completion": SurveyCompletion.objects.for_org(org).get(wave=wave, person=respondent),
+        "survey_response": response,
+        "survey_export_format": ExportFormat("csv"),
     }
