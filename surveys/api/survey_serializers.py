@@ -246,7 +246,10 @@ class QuestionResultSerializer(serializers.Serializer):
 
 
 class BreakdownCellSerializer(serializers.Serializer):
-    label = serializers.CharField(help_text='A role, department, level or cohort ("Not stated" when empty).')
+    label = serializers.CharField(
+        help_text='A role, department, level or cohort ("Not stated" when empty). The groups too small to show '
+        'are never named: they come last, together, as one hidden row "Other groups".'
+    )
     n = serializers.IntegerField(allow_null=True, help_text="Responses in the cell; null when the cell is hidden.")
     hidden = serializers.BooleanField()
     hidden_reason = serializers.CharField(allow_blank=True)

@@ -2,8 +2,8 @@
 
 The k rules (see surveys-contract and `surveys.aggregation`): a wave's results need k responses,
 a question k answers, a breakdown cell k responses (plus a second hidden cell when the first
-could be worked out from the total), free text k_text answers. Counts of invitations and
-responses are always given: they are not answers.
+could be worked out from the total; hidden cells are shown as one unnamed row), free text
+k_text answers. Counts of invitations and responses are always given: they are not answers.
 
 Nothing here returns a response's id, one response's answers or an envelope's facts. A wave's
 answers are loaded as plain columns in a fixed number of queries, whatever the number of
@@ -39,6 +39,10 @@ from .surveys import latest_opened, survey_waves, waves_with_counts
 DIMENSIONS = ("role", "department", "level", "cohort")
 DIMENSION_LABELS = {"role": "Role", "department": "Department", "level": "Level", "cohort": "Cohort"}
 NOT_STATED = "Not stated"
+# The one row that stands for every hidden cell. Hidden cells are never listed by name: a group's
+# name next to "hidden" would still tell that someone in it answered, and when only one invited
+# person is in that department, level or cohort, that they did.
+OTHER_GROUPS = "Other groups"
 
 NUMERIC_TYPES = (Question.Type.SCALE, Question.Type.NUMBER)
 TEXT_TYPES = (Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT)
@@ -60,11 +64,13 @@ def reason_texts(k_text):
     return f"Comments appear once at least {k_text} people have written one."
 
 
-def reason_cell(k):
-    return f"Fewer than {k} responses."
+def reason_other_groups(k):
+    return (
+        f"Groups with fewer than {k} answers are shown together without names, with one more group "
+        "where needed so none can be worked out from the total."
+    )
 
 
-REASON_COMPLEMENT = "Hidden too, so that a smaller group cannot be worked out from the total."
 REASON_NOT_OPENED = "No wave has opened yet."
 
 
@@ -86,7 +92,7 @@ class QuestionResult:
 
 @dataclass
 class BreakdownCell:
-    label: str
+    label: str  # OTHER_GROUPS for the one row standing for every hidden cell
     n: int | None  # None when hidden: with the total and the visible cells it would tell the rest
     hidden: bool = False
     hidden_reason: str = ""
@@ -295,32 +301,26 @@ def _question_result(question, answers, *, k, k_text, seed) -> QuestionResult:
     return result
 
 
-def _breakdown(dimension, cell_counts, questions, results, answers, k) -> list[BreakdownCell]:
+def _breakdown(cell_counts, questions, results, answers, k) -> list[BreakdownCell]:
+    """The visible cells, in order, then one unnamed row for all the hidden ones (when any)."""
     hidden_cells = suppressed_cells(cell_counts, k)
-    primary = {label for label, n in cell_counts.items() if n < k}
-    cells = {
-        label: BreakdownCell(
-            label=label,
-            n=None if label in hidden_cells else n,
-            hidden=label in hidden_cells,
-            hidden_reason=(reason_cell(k) if label in primary else REASON_COMPLEMENT) if label in hidden_cells else "",
-        )
-        for label, n in cell_counts.items()
-    }
+    cells = {label: BreakdownCell(label=label, n=n) for label, n in cell_counts.items() if label not in hidden_cells}
     nps_question = next((q for q in questions if is_nps(q) and not results[q.pk].hidden), None)
     for question in questions:
         if question.type not in NUMERIC_TYPES or results[question.pk].hidden:
             continue
         by_cell = answers.numbers_by_cell[question.pk]
-        hidden = _hidden_for_question({label: len(by_cell.get(label, ())) for label in cells}, hidden_cells, k)
+        hidden = _hidden_for_question({label: len(by_cell.get(label, ())) for label in cell_counts}, hidden_cells, k)
         for label, cell in cells.items():
-            if cell.hidden:
-                continue
             estimate = None if label in hidden else mean_ci(by_cell[label])
             cell.means[question.key] = estimate
             if question is nps_question:
                 cell.nps = None if label in hidden else nps(by_cell[label])
-    return [cells[label] for label in sorted(cells, key=_cell_order)]
+    rows = [cells[label] for label in sorted(cells, key=_cell_order)]
+    if hidden_cells:
+        # Without a size, like any hidden cell; nor is it told how many groups it holds.
+        rows.append(BreakdownCell(label=OTHER_GROUPS, n=None, hidden=True, hidden_reason=reason_other_groups(k)))
+    return rows
 
 
 def _changes(questions, results, current, previous, k) -> dict[str, Estimate]:
@@ -404,7 +404,7 @@ def survey_results(*, organization, survey, wave=None, dimension=None) -> Survey
             .order_by()
         ):
             cell_counts[_cell_label(dimension, raw)] += n
-        results.cells = _breakdown(dimension, dict(cell_counts), questions, by_question, answers, k)
+        results.cells = _breakdown(dict(cell_counts), questions, by_question, answers, k)
     if compare:
         results.previous_wave = previous
         results.changes = _changes(questions, by_question, answers, loaded[previous.pk], k)

@@ -5,7 +5,8 @@ Seventeen participants with unmistakable names, emails, external ids, person and
 an anonymous end-of-program survey through the real service (`survey_answer_submit`); response
 rows get ids no counter reaches in a test. Departments are chosen so that one holds a single
 respondent (and one 6, two 5): the single one must be hidden, and a second one with it, so that
-subtracting the visible cells from the total cannot bring it back. A second survey has k − 1
+subtracting the visible cells from the total cannot bring it back; and neither may be named, since
+"Quokka Audit — hidden" would still tell that its only member answered. A second survey has k − 1
 answers and must show nothing but counts.
 
 Then the program manager, an organization admin and a leader read everything: the survey pages
@@ -13,8 +14,8 @@ Then the program manager, an organization admin and a leader read everything: th
 questionnaire builder's pages of the survey's questions), the survey API (list, detail, waves,
 results with every breakdown), the questionnaire API's responses, and both exports (CSV text,
 and the XML inside the XLSX). None of it may carry a respondent's name, email, external id,
-person id or user id, a response id or a completion key; and every figure shown is checked
-against the k rules.
+person id or user id, a response id or a completion key, nor the name of a hidden group; and every
+figure shown is checked against the k rules.
 """
 
 import csv
@@ -35,8 +36,9 @@ from openpyxl import load_workbook
 
 from organizations.models import Person, Role
 from programs.models import Enrollment, EnrollmentStatus, Program, ProgramManager, ProgramStatus
+from surveys.aggregation import suppressed_cells
 from surveys.models import Response, SurveyCompletion, SurveyResponse, SurveyWave
-from surveys.selectors.results import DIMENSIONS, REASON_COMPLEMENT
+from surveys.selectors.results import DIMENSIONS, OTHER_GROUPS, reason_other_groups
 from surveys.selectors.surveys import organization_today
 from surveys.services import survey_answer_submit, survey_create_from_template, survey_launch
 from tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, UserFactory
@@ -275,7 +277,32 @@ def secrets_of(world):
     for completion in SurveyCompletion.objects.all():
         secrets[str(completion.pk)] = "a completion key"
         secrets[completion.pk.hex] = "a completion key"
+    for dimension, labels in hidden_groups(world).items():
+        for label in labels:
+            secrets[label.lower()] = f"the hidden {dimension} {label!r}"
     return secrets
+
+
+def hidden_groups(world):
+    """{dimension: the groups of the big survey's breakdown that the k rules hide}, worked out
+    here from the stored envelopes. None of them may be named anywhere: not even as "hidden"."""
+    hidden = {}
+    for dimension in DIMENSIONS:
+        counts = {}
+        for value in SurveyResponse.objects.filter(wave=world.wave).values_list(dimension, flat=True):
+            counts[value] = counts.get(value, 0) + 1
+        assert "" not in counts  # every respondent has each fact, so no group is "Not stated"
+        hidden[dimension] = suppressed_cells(counts, K)
+    # The lone respondent's department, level and cohort, each with a second group.
+    assert hidden["department"] == {SINGLE, COMPLEMENT}
+    assert "Level 9" in hidden["level"] and len(hidden["level"]) == 2
+    assert len(hidden["cohort"]) == 2 and hidden["role"] == set()
+    return hidden
+
+
+def is_other_row(row):
+    """A breakdown row of the page for the hidden groups: its heading holds the label and reason."""
+    return row[0] == OTHER_GROUPS + reason_other_groups(K)
 
 
 def _keys(value):
@@ -311,8 +338,11 @@ def test_no_page_api_call_or_export_names_a_respondent(world):
     assert {"a respondent's surname", "a respondent's email domain"} <= {
         what for secret, what in secrets.items() if secret in directory.content.decode().lower()
     }
-    # …and the survey outputs hold the breakdown's labels, so they were really read.
-    assert any(SINGLE in text for _, url, _, text in seen if "by=department" in url)
+    # …and the survey outputs hold the breakdown's visible labels and its one unnamed row for the
+    # hidden groups, so they were really read.
+    big = f"surveys/{world.survey.pk}/"
+    by_department = [text for _, url, status, text in seen if big in url and "by=department" in url and status == 200]
+    assert by_department and all("Narwhal Ops" in text and OTHER_GROUPS in text for text in by_department)
     for reader, url, _, text in seen:
         lowered = text.lower()
         found = {what for secret, what in secrets.items() if secret in lowered}
@@ -453,50 +483,61 @@ def assert_nothing_recoverable(body, k=K):
         assert rest == 0 or rest >= k, (body["dimension"], "nps", rest)
 
 
-def test_the_lone_department_is_hidden_with_a_second_one_everywhere(world, client_for):
+def test_the_lone_department_is_hidden_with_a_second_one_and_neither_is_named(world, client_for):
     org, survey, wave = world.org, world.survey, world.wave
-    expected_visible = {"Narwhal Ops": 6, "Marten Legal": 5}
+    expected_visible = {"Marten Legal": 5, "Narwhal Ops": 6}
+    unnamed = (SINGLE, COMPLEMENT)
 
     body = results_api(world, world.manager, survey, wave=wave.pk, by="department")
     assert (body["visible"], body["responded"], body["invited"]) == (True, RESPONDED, RESPONDED + 1)
-    cells = {cell["label"]: cell for cell in body["cells"]}
-    assert set(cells) == {name for name, _ in DEPARTMENTS}
-    assert cells[SINGLE]["hidden"] and cells[SINGLE]["hidden_reason"] == f"Fewer than {K} responses."
-    assert cells[COMPLEMENT]["hidden"] and cells[COMPLEMENT]["hidden_reason"] == REASON_COMPLEMENT
-    assert {label: cell["n"] for label, cell in cells.items() if not cell["hidden"]} == expected_visible
-    # Subtraction: 17 − (6 + 5) = 6 people behind the two hidden cells, never the lone one alone.
+    # The visible groups in order, then one unnamed row for the two hidden ones.
+    assert [cell["label"] for cell in body["cells"]] == [*expected_visible, OTHER_GROUPS]
+    other = body["cells"][-1]
+    assert other == {
+        "label": OTHER_GROUPS,
+        "n": None,
+        "hidden": True,
+        "hidden_reason": reason_other_groups(K),
+        "means": {},
+        "nps": None,
+    }
+    assert other["hidden_reason"] == (
+        f"Groups with fewer than {K} answers are shown together without names, with one more group "
+        "where needed so none can be worked out from the total."
+    )
+    assert {cell["label"]: cell["n"] for cell in body["cells"] if not cell["hidden"]} == expected_visible
+    # Subtraction: 17 − (6 + 5) = 6 people behind the hidden row, never the lone one alone.
     assert RESPONDED - sum(expected_visible.values()) >= K
     assert_nothing_recoverable(body)
+    raw = json.dumps(body)
+    assert not [label for label in unnamed if label in raw]
 
-    # The page: the same two rows hidden, without a number; the totals tell no more.
+    # The page: the same rows, the hidden one without a name or a number; the totals tell no more.
     html = client_for(world.manager).get(f"{page('survey-results', org, survey.pk)}?by=department").content.decode()
-    rows = {row[0]: row[1:] for row in html_rows(html, "breakdown-table")}
-    assert {label.split("Hidden")[0].strip() for label in rows} == set(cells)
-    hidden_rows = {label: rest for label, rest in rows.items() if "Hidden" in label}
-    assert {label.split("Hidden")[0].strip() for label in hidden_rows} == {SINGLE, COMPLEMENT}
-    assert all(rest == ["hidden"] for rest in hidden_rows.values()), hidden_rows
-    shown = {label: int(rest[0]) for label, rest in rows.items() if label not in hidden_rows}
-    assert shown == expected_visible
+    rows = html_rows(html, "breakdown-table")
+    assert is_other_row(rows[-1]) and rows[-1][1:] == ["hidden"], rows[-1]
+    assert {row[0]: int(row[1]) for row in rows[:-1]} == expected_visible
     stats = re.findall(r"<article><strong>([\d,]+)</strong><span>answered", html)
     assert stats == [str(RESPONDED)]
+    assert not [label for label in unnamed if label in html]
 
-    # The exports: the same table, the hidden rows hidden in every column.
+    # The exports: the same table, the hidden row hidden in every column and unnamed.
     export = page("survey-export", org, survey.pk, "csv") + f"?wave={wave.pk}&by=department"
-    table = csv_tables(client_for(world.admin).get(export).content)["Breakdown by department"]
-    header, *data = table
+    content = client_for(world.admin).get(export).content
+    header, *data = csv_tables(content)["Breakdown by department"]
     assert header[:2] == ["Department", "Responses"]
-    by_label = {row[0]: row[1:] for row in data}
-    assert set(by_label) == set(cells)
-    for label in (SINGLE, COMPLEMENT):
-        assert set(by_label[label]) == {"hidden (fewer than k)"}, by_label[label]
-    assert {label: int(by_label[label][0]) for label in expected_visible} == expected_visible
+    assert [row[0] for row in data] == [*expected_visible, OTHER_GROUPS]
+    assert set(data[-1][1:]) == {"hidden (fewer than k)"}, data[-1]
+    assert {row[0]: int(row[1]) for row in data[:-1]} == expected_visible
+    assert not [label for label in unnamed if label in content.decode("utf-8-sig")]
 
     export = page("survey-export", org, survey.pk, "xlsx") + f"?wave={wave.pk}&by=department"
-    sheet = xlsx_tables(client_for(world.leader).get(export).content)["Breakdown by department"]
-    by_label = {row[0]: row[1:] for row in sheet[1:]}
-    for label in (SINGLE, COMPLEMENT):
-        assert set(by_label[label]) == {"hidden (fewer than k)"}, by_label[label]
-    assert {label: by_label[label][0] for label in expected_visible} == expected_visible
+    content = client_for(world.leader).get(export).content
+    sheet = xlsx_tables(content)["Breakdown by department"]
+    assert [row[0] for row in sheet[1:]] == [*expected_visible, OTHER_GROUPS]
+    assert set(sheet[-1][1:]) == {"hidden (fewer than k)"}, sheet[-1]
+    assert {row[0]: row[1] for row in sheet[1:-1]} == expected_visible
+    assert not [label for label in unnamed if label in xlsx_xml(content)]
 
 
 def test_every_breakdown_keeps_what_is_hidden_at_zero_or_k(world, client_for):
@@ -513,20 +554,25 @@ def test_every_breakdown_keeps_what_is_hidden_at_zero_or_k(world, client_for):
             html = client_for(user).get(f"{page('survey-results', world.org, world.survey.pk)}?by={dimension}")
             rows = html_rows(html.content.decode(), "breakdown-table")
             assert len(rows) == len(body["cells"])
-            shown = {row[0]: int(row[1]) for row in rows if "Hidden" not in row[0]}
+            shown = {row[0]: int(row[1]) for row in rows if not is_other_row(row)}
             assert shown == visible
-            assert all(row[1:] == ["hidden"] for row in rows if "Hidden" in row[0])
+            assert all(row[1:] == ["hidden"] for row in rows if is_other_row(row))
 
             export = page("survey-export", world.org, world.survey.pk, "csv") + f"?by={dimension}"
             tables = csv_tables(client_for(user).get(export).content)
             (title,) = [title for title in tables if title.startswith("Breakdown")]
             data = tables[title][1:]
             assert {row[0]: int(row[1]) for row in data if row[1] != "hidden (fewer than k)"} == visible
-    # The lone respondent's level and cohort cells are hidden, and a second cell with each.
-    for dimension in ("level", "cohort"):
+    # The lone respondent's level and cohort are hidden, each with a second group, in one
+    # unnamed row; no hidden group is named in any output (checked everywhere in
+    # test_no_page_api_call_or_export_names_a_respondent).
+    hidden = hidden_groups(world)
+    for dimension in DIMENSIONS:
         body = results_api(world, world.admin, world.survey, by=dimension)
-        hidden = [cell["label"] for cell in body["cells"] if cell["hidden"]]
-        assert len(hidden) >= 2, (dimension, body["cells"])
+        others = [cell for cell in body["cells"] if cell["hidden"]]
+        assert [cell["label"] for cell in others] == ([OTHER_GROUPS] if hidden[dimension] else []), dimension
+        assert body["cells"][len(body["cells"]) - len(others) :] == others  # last
+        assert not {cell["label"] for cell in body["cells"]} & hidden[dimension]
 
 
 def test_a_wave_under_k_shows_nothing_but_the_counts(world, client_for):

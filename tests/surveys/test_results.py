@@ -22,7 +22,7 @@ from surveys.selectors import (
     program_surveys,
     survey_results,
 )
-from surveys.selectors.results import REASON_COMPLEMENT, text_seed
+from surveys.selectors.results import OTHER_GROUPS, reason_other_groups, text_seed
 
 from ..factories import OrganizationFactory, PersonFactory
 from .survey_factories import ANSWERS, add_responses, invite, make_program, make_survey, make_wave
@@ -184,23 +184,40 @@ def test_free_text_is_never_broken_down(org, survey, wave):
 # --- breakdowns -------------------------------------------------------------------------------
 
 
-def test_one_cell_under_k_forces_a_second_one_hidden(org, survey, wave):
+def test_one_cell_under_k_forces_a_second_one_hidden_and_both_fold_into_one_unnamed_row(org, survey, wave):
     add_responses(wave, sets(7, satisfaction=5), department="Sales")
     add_responses(wave, sets(6, satisfaction=4), department="Engineering")
     add_responses(wave, sets(2, satisfaction=1), department="HR")
     results = survey_results(organization=org, survey=survey, dimension="department")
-    assert [c.label for c in results.cells] == ["Engineering", "HR", "Sales"]
-    hr, engineering, sales = cell(results, "HR"), cell(results, "Engineering"), cell(results, "Sales")
-    assert hr.hidden and hr.hidden_reason == "Fewer than 5 responses."
-    # Otherwise HR's 2 answers (and their mean) would follow from the total minus the others.
-    assert engineering.hidden and engineering.hidden_reason == REASON_COMPLEMENT
-    for hidden in (hr, engineering):
-        assert (hidden.n, hidden.means, hidden.nps) == (None, {}, None)
-    assert not sales.hidden and sales.n == 7
+    # HR (2) is under k; Engineering is hidden too, or HR's 2 answers (and their mean) would
+    # follow from the total minus the others. Neither is named: a name next to "hidden" would
+    # still tell that someone in HR answered.
+    assert [c.label for c in results.cells] == ["Sales", OTHER_GROUPS]
+    other = cell(results, OTHER_GROUPS)
+    assert other.hidden and other.hidden_reason == reason_other_groups(5)
+    assert other.hidden_reason.startswith("Groups with fewer than 5 answers are shown together without names")
+    assert (other.n, other.means, other.nps) == (None, {}, None)
+    sales = cell(results, "Sales")
+    assert not sales.hidden and sales.n == 7 and sales.hidden_reason == ""
     assert sales.means["satisfaction"].value == pytest.approx(5)
     assert sales.nps == aggregation.nps([9] * 7)
     # The overall figures stay: they stand on all 15 responses.
     assert question(results, "satisfaction").n == 15
+
+
+def test_without_a_hidden_cell_there_is_no_other_groups_row(org, survey, wave):
+    add_responses(wave, sets(5), department="Sales")
+    add_responses(wave, sets(6), department="HR")
+    results = survey_results(organization=org, survey=survey, dimension="department")
+    assert [(c.label, c.n, c.hidden) for c in results.cells] == [("HR", 6, False), ("Sales", 5, False)]
+
+
+def test_when_every_cell_is_hidden_only_the_other_groups_row_is_left(org, survey, wave):
+    for department in ("Sales", "HR", "Legal"):
+        add_responses(wave, sets(2), department=department)
+    results = survey_results(organization=org, survey=survey, dimension="department")
+    assert results.visible
+    assert [(c.label, c.n, c.hidden) for c in results.cells] == [(OTHER_GROUPS, None, True)]
 
 
 @pytest.mark.parametrize(
@@ -222,13 +239,19 @@ def test_no_breakdown_cell_under_k_is_shown_nor_recoverable_by_subtraction(org, 
     if not results.visible:
         return
     by_label = {(label or NOT_STATED): n for label, n in counts.items()}
-    hidden_total = sum(by_label[c.label] for c in results.cells if c.hidden)
+    visible = [c for c in results.cells if not c.hidden]
+    hidden = [c for c in results.cells if c.hidden]
+    for c in visible:
+        assert c.n == by_label[c.label] >= 5
+    # What the total less the visible cells gives is 0 or at least k people.
+    hidden_total = sum(counts.values()) - sum(c.n for c in visible)
     assert hidden_total == 0 or hidden_total >= 5
-    for c in results.cells:
-        if c.hidden:
-            assert c.n is None and not c.means
-        else:
-            assert c.n == by_label[c.label] >= 5
+    # The hidden cells are one unnamed row, last, present exactly when a cell is hidden.
+    hidden_labels = set(by_label) - {c.label for c in visible}
+    expected = [(OTHER_GROUPS, None, {}, None)] if hidden_labels else []
+    assert [(c.label, c.n, c.means, c.nps) for c in hidden] == expected
+    assert results.cells[len(visible) :] == hidden
+    assert not hidden_labels & {c.label for c in results.cells}
 
 
 def test_a_question_skipped_inside_a_cell_is_hidden_there_with_a_second_cell(org, survey, wave):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from organizations.models import Role
 from programs.models import Enrollment, EnrollmentStatus, ProgramManager
 from surveys.models import Response, SurveyCompletion, SurveyResponse, SurveyStatus, SurveyWave
+from surveys.selectors.results import OTHER_GROUPS, reason_other_groups
 from tests.factories import OrganizationFactory
 from tests.mentorships.meeting_fixtures import linked_person
 
@@ -351,10 +352,12 @@ def test_results_at_k_show_charts_tables_and_a_breakdown(org, survey, wave, mana
     assert 'id="survey-chart-data"' in body and 'data-chart-key="satisfaction"' in body
     assert '<th scope="row">Public speaking</th>' in body
     assert "Net Promoter Score" in body
-    # Legal (2) is under k, and Sales could then be subtracted back out of the total: both hidden.
+    # Legal (2) is under k, and Sales could then be subtracted back out of the total: both hidden,
+    # in one row that names neither (a name beside "hidden" would tell someone there answered).
     assert "By department" in body
-    assert body.count('<tr class="is-hidden">') == 2
-    assert "Fewer than 5 responses." in body and "Hidden too, so that a smaller group" in body
+    assert body.count('<tr class="is-hidden">') == 1
+    assert f'<th scope="row">{OTHER_GROUPS}<small class="muted">{reason_other_groups(5)}</small></th>' in body
+    assert "Legal" not in body and "Sales" not in body
     # Eight free-text answers are under the bar of ten.
     assert "Written answers are shown when at least 10 people have written one — 8 so far." in body
     assert "Learning to listen." not in body
