@@ -13,12 +13,9 @@ sign off only when there is no unsubscribe footer (people without a login), whic
 """
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from mentoring.email import TRANSIENT_MAIL_ERRORS, send_templated_email
-from organizations.models import NotificationChannel, SentNotification
-from organizations.notify import notify
+from organizations.notify import email_once, notify
 from programs.models import ParticipantRole
 
 from . import notification_kinds as kinds
@@ -48,7 +45,7 @@ def _tell(*, organization, person, kind, key, title, body, path, template, conte
         )
     if not person.email:
         return False
-    return _email_without_login(
+    return email_once(
         organization=organization,
         to=person.email,
         kind=kind,
@@ -57,24 +54,6 @@ def _tell(*, organization, person, kind, key, title, body, path, template, conte
         template=TEMPLATES + template,
         context={"organization": organization, **context, "url": settings.SITE_URL.rstrip("/") + path},
     )
-
-
-def _email_without_login(*, organization, to, kind, key, subject, template, context) -> bool:
-    """notify()'s exactly-once rule for an address without a user: the send-log row first (in a
-    savepoint, so a duplicate key fails alone), released only when nothing went out."""
-    try:
-        with transaction.atomic():
-            log = SentNotification.objects.create(
-                organization=organization, key=key, kind=kind, user=None, channel=NotificationChannel.EMAIL
-            )
-    except IntegrityError:
-        return False
-    try:
-        send_templated_email(template, subject=subject, to=to, context=context)
-    except TRANSIENT_MAIL_ERRORS:
-        log.delete()  # the task retries and may send it then
-        raise
-    return True
 
 
 # --- a published match ---------------------------------------------------------------------

@@ -174,12 +174,8 @@ def notify(
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {kind!r}: register it with organizations.notify.register_kind")
     channel = channel_for(organization=organization, user=user, kind=kind)
-    try:
-        with transaction.atomic():
-            log = SentNotification.objects.create(
-                organization=organization, key=key, kind=kind, user=user, channel=channel
-            )
-    except IntegrityError:
+    log = _claim(organization=organization, key=key, kind=kind, user=user, channel=channel)
+    if log is None:
         return False
     if channel == NotificationChannel.OFF:
         return True
@@ -203,6 +199,33 @@ def notify(
     Notification.objects.create(organization=organization, user=user, kind=kind, title=title[:200], body=body, url=url)
     key = _unread_key(organization, user)
     transaction.on_commit(lambda: cache.delete(key))  # after commit, so no one caches the old count
+    return True
+
+
+def _claim(*, organization, key, kind, user, channel):
+    """The send-log row for `key`, or None when an earlier call already claimed it. In a
+    savepoint of its own, so a duplicate key fails alone and not the caller's transaction."""
+    try:
+        with transaction.atomic():
+            return SentNotification.objects.create(
+                organization=organization, key=key, kind=kind, user=user, channel=channel
+            )
+    except IntegrityError:
+        return None
+
+
+def email_once(*, organization, key, kind, to, subject, template, context) -> bool:
+    """notify()'s exactly-once rule for someone without a login (a directory address only): no
+    preferences or in-app list to follow, just the send-log row first, released only when
+    nothing went out so the caller's retry can send it."""
+    log = _claim(organization=organization, key=key, kind=kind, user=None, channel=NotificationChannel.EMAIL)
+    if log is None:
+        return False
+    try:
+        send_templated_email(template, subject=subject, to=to, context=context)
+    except TRANSIENT_MAIL_ERRORS:
+        log.delete()
+        raise
     return True
 
 

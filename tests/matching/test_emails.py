@@ -63,7 +63,7 @@ def test_a_redelivered_match_notification_emails_each_person_once(
 
 def test_a_mail_server_failure_frees_the_send_for_the_retry(managed, run_match, django_capture_on_commit_callbacks):
     mentorship_ids = _published(managed, run_match, django_capture_on_commit_callbacks)
-    failing = mock.patch("matching.emails.send_templated_email", side_effect=smtplib.SMTPServerDisconnected)
+    failing = mock.patch("organizations.notify.send_templated_email", side_effect=smtplib.SMTPServerDisconnected)
     with failing, pytest.raises(smtplib.SMTPServerDisconnected):
         send_match_notifications_task(managed.org.pk, mentorship_ids)
     assert not SentNotification.objects.filter(organization=managed.org).exists()
