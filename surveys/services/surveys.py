@@ -220,10 +220,6 @@ def _clean_fields(program, values) -> dict:
     return clean
 
 
-def _has_responses(organization, survey) -> bool:
-    return SurveyResponse.objects.for_org(organization).filter(wave__survey_id=survey.pk).exists()
-
-
 # --- surveys ----------------------------------------------------------------------------------
 
 
@@ -317,15 +313,12 @@ def survey_update(*, organization, survey, **fields) -> Survey:
             clean["intro"] = str(fields["intro"] or "").strip()
         if "anonymous" in fields:
             clean["anonymous"] = bool(fields["anonymous"])
-    if clean["anonymous"] != survey.anonymous:
-        if _has_responses(organization, survey):
-            raise ValidationError(
-                {"anonymous": ["People have already answered this survey, so whether it is anonymous cannot change."]}
-            )
-        if survey.status != SurveyStatus.DRAFT and survey.anonymous:
-            raise ValidationError(
-                {"anonymous": ["The invitations promised anonymity, so this survey stays anonymous."]}
-            )
+    if clean["anonymous"] != survey.anonymous and survey.status != SurveyStatus.DRAFT:
+        # The invitations said whether answers carry names; changing it afterwards would break
+        # that promise (and would race with an answer being stored under the old setting).
+        raise ValidationError(
+            {"anonymous": ["The invitations have gone out saying whether answers carry names: this cannot change now."]}
+        )
     for name, value in clean.items():
         setattr(survey, name, value)
     survey.save()

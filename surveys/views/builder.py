@@ -57,7 +57,12 @@ def _detail_url(questionnaire, anchor=""):
 
 
 def _builder_context(request, questionnaire, *, add_form=None, choice_forms=None):
-    selectors.questionnaire_with_questions(questionnaire, include_retired=True, annotate_answered=True)
+    # A survey's answers are anonymous aggregates: the builder must not say which choices or
+    # questions someone answered (with one response that would be that person's answers).
+    # Its questions are fixed once it is sent, so the builder never needs to know.
+    selectors.questionnaire_with_questions(
+        questionnaire, include_retired=True, annotate_answered=questionnaire.kind != Questionnaire.Kind.SURVEY
+    )
     questions = questionnaire.question_list
     active = [q for q in questions if not q.retired]
     choice_forms = choice_forms or {}
@@ -176,7 +181,7 @@ def question_add(request, pk):
 def question_edit(request, pk, question_pk):
     questionnaire = _questionnaire(request, pk)
     question = _question(request, questionnaire, question_pk)
-    answered = selectors.question_has_answers(question)
+    answered = questionnaire.kind != Questionnaire.Kind.SURVEY and selectors.question_has_answers(question)
     form = QuestionForm(request.POST or None, question=question, answered=answered)
     if request.method == "POST" and form.is_valid():
         try:

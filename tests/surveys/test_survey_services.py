@@ -286,9 +286,15 @@ def test_a_launched_anonymous_survey_never_stops_being_anonymous(world):
     assert "anonymous" in errors_of(caught)
 
 
-def test_a_launched_named_survey_may_become_anonymous_before_anyone_answers(world):
-    survey = launched(world, anonymous=False)
-    assert services.survey_update(organization=world.org, survey=survey, anonymous=True).anonymous is True
+def test_anonymity_is_settled_at_launch_either_way(world):
+    # The invitations said whether answers carry names; an answer may be on its way meanwhile.
+    for anonymous in (False, True):
+        survey = launched(world, anonymous=anonymous)
+        with pytest.raises(ValidationError) as error:
+            services.survey_update(organization=world.org, survey=survey, anonymous=not anonymous)
+        assert "cannot change now" in error.value.message_dict["anonymous"][0]
+        survey.refresh_from_db()
+        assert survey.anonymous is anonymous
 
 
 # --- launching, the audience, ending ----------------------------------------------------------
