@@ -58,6 +58,7 @@ def _summary(results: SurveyResults) -> Table:
         ["Closes on", wave.closes_on.isoformat() if wave else ""],
         ["Invited", results.invited],
         ["Responded", results.responded],
+        ["Counted in the results", results.counted],
         ["Response rate (%)", _percent(rate.value)],
         ["Response rate, low (95%)", _percent(rate.low)],
         ["Response rate, high (95%)", _percent(rate.high)],
@@ -65,6 +66,8 @@ def _summary(results: SurveyResults) -> Table:
         ["Minimum for comments", results.k_text],
         ["Results", "shown" if results.visible else results.hidden_reason],
     ]
+    if results.note:
+        rows.append(["Note", results.note])
     if results.visible and results.dimension:
         rows.append(["Broken down by", results.dimension_label])
     if results.visible and results.previous_wave:

@@ -277,10 +277,17 @@ class SurveyResultsSerializer(serializers.Serializer):
     k = serializers.IntegerField(help_text="Fewest responses behind any number shown.")
     k_text = serializers.IntegerField(help_text="Fewest text answers before a question's texts are shown.")
     invited = serializers.IntegerField()
-    responded = serializers.IntegerField()
+    responded = serializers.IntegerField(help_text="Every response to the wave.")
+    counted = serializers.IntegerField(
+        help_text="The responses the figures stand on: all of them, except while an anonymous wave is open, when "
+        "only the first whole steps of k are (responded // k * k, in the order they arrived)."
+    )
     response_rate = NullableEstimateSerializer(allow_null=True, help_text="responded / invited (0–1) with interval.")
     visible = serializers.BooleanField(help_text="False while the wave has fewer than k responses.")
     hidden_reason = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(
+        allow_blank=True, help_text="While the figures move in steps of k (an open anonymous wave): what they include."
+    )
     questions = QuestionResultSerializer(many=True)
     dimension = serializers.ChoiceField(choices=[(d, d) for d in DIMENSIONS], allow_null=True)
     cells = BreakdownCellSerializer(many=True)

@@ -5,6 +5,13 @@ a question k answers, a breakdown cell k responses (plus a second hidden cell wh
 could be worked out from the total; hidden cells are shown as one unnamed row), free text
 k_text answers. Counts of invitations and responses are always given: they are not answers.
 
+While an anonymous survey's wave is open, its results count answers in whole steps of k: with n
+responses, only the first (n // k) * k in arrival order (response id order) are counted, so two
+looks at the results always differ by at least k people's answers and nobody who knows who
+answered in between can read one person's answers from the change. Once the wave closes (closed
+early, past its last day, or the survey ended) every response counts. Named surveys count every
+response at once: their answers carry the name anyway.
+
 Nothing here returns a response's id, one response's answers or an envelope's facts. A wave's
 answers are loaded as plain columns in a fixed number of queries, whatever the number of
 responses, grouped in memory and handed to the pure `aggregation` module; every figure passes
@@ -17,7 +24,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
 from programs.models import ParticipantRole
 
@@ -34,7 +42,7 @@ from ..aggregation import (
 )
 from ..models import Answer, AnswerChoice, Question, Survey, SurveyResponse, SurveyStatus, SurveyWave
 from .questionnaires import choices_prefetch
-from .surveys import latest_opened, survey_waves, waves_with_counts
+from .surveys import latest_opened, organization_today, survey_waves, waves_with_counts
 
 DIMENSIONS = ("role", "department", "level", "cohort")
 DIMENSION_LABELS = {"role": "Role", "department": "Department", "level": "Level", "cohort": "Cohort"}
@@ -68,6 +76,16 @@ def reason_other_groups(k):
     return (
         f"Groups with fewer than {k} answers are shown together without names, with one more group "
         "where needed so none can be worked out from the total."
+    )
+
+
+def note_steps(responded, counted, k):
+    """Why the results of an open anonymous wave stand on fewer answers than have come in."""
+    included = f"the first {counted:,}" if counted < responded else f"all {counted:,}"
+    return (
+        f"{responded:,} {'person has' if responded == 1 else 'people have'} answered. While the survey is open, "
+        f"results move in steps of {k} answers, so no single answer can be read from a change: they include "
+        f"{included} now, and every answer once it closes."
     )
 
 
@@ -108,7 +126,8 @@ class SurveyResults:
     k: int
     k_text: int
     invited: int
-    responded: int
+    responded: int  # every response, always shown: a count, not an answer
+    counted: int  # the responses the figures stand on: `responded` less the open step's remainder
     response_rate: Estimate
     visible: bool
     hidden_reason: str
@@ -118,6 +137,8 @@ class SurveyResults:
     # By question key: after − before against `previous_wave`; NPS questions give the NPS change.
     changes: dict[str, Estimate] = field(default_factory=dict)
     previous_wave: SurveyWave | None = None
+    # Set while the results move in steps of k (an open anonymous wave): what they include.
+    note: str = ""
 
     @property
     def dimension_label(self) -> str:
@@ -197,6 +218,60 @@ def _previous(waves, current):
     return earlier[-1] if earlier else None
 
 
+def wave_takes_answers(survey, wave, today) -> bool:
+    """Whether answers may still arrive: the wave is not closed, not past its last day, and its
+    survey has not ended (as `survey_answer_submit` refuses)."""
+    return wave.closed_at is None and today <= wave.closes_on and survey.status != SurveyStatus.ENDED
+
+
+def counted_step(survey, wave, k, today) -> int | None:
+    """While an anonymous wave takes answers, how many of its responses its results count (whole
+    steps of k); None when they count every response."""
+    if survey.anonymous and wave_takes_answers(survey, wave, today):
+        return wave.responded // k * k
+    return None
+
+
+def _cutoffs(organization, steps) -> dict[int, int]:
+    """{wave id: the id of its m-th response in arrival order} for `steps` ({wave id: m > 0}):
+    one query, whatever the number of waves."""
+    if not steps:
+        return {}
+    rows = (
+        SurveyResponse.objects.for_org(organization)
+        .filter(wave_id__in=list(steps))
+        .annotate(position=Window(RowNumber(), partition_by=[F("wave_id")], order_by=F("pk").asc()))
+        .filter(position__in=set(steps.values()))
+        .order_by()
+        .values_list("wave_id", "position", "pk")
+    )
+    return {wave_id: pk for wave_id, position, pk in rows if steps[wave_id] == position}
+
+
+def _limits(organization, steps) -> dict[int, int | None]:
+    """{wave id: the last response id its results count, or None for every response}, from
+    `steps` ({wave id: `counted_step`}).
+
+    One query finds the m-th responses of the waves counting in steps, none when there are none.
+    Such a wave is bounded by that id even when m is all it has, so that an answer arriving
+    between the count and the loading is not counted.
+    """
+    cutoffs = _cutoffs(organization, {wave_id: m for wave_id, m in steps.items() if m})
+    # 0 (nothing) for a wave counting none yet, or whose responses vanished meanwhile.
+    return {wave_id: None if m is None else cutoffs.get(wave_id, 0) for wave_id, m in steps.items()}
+
+
+def _counted_only(limits, response) -> Q:
+    """The filter keeping the counted responses of the waves in `limits`; `response` is the path
+    to the Response from the model filtered ("response__", "answer__response__")."""
+    wave = f"{response}survey_envelope__wave_id"
+    condition = Q(**{f"{wave}__in": [wave_id for wave_id, last in limits.items() if last is None]})
+    for wave_id, last in limits.items():
+        if last is not None:
+            condition |= Q(**{wave: wave_id, f"{response}pk__lte": last})
+    return condition
+
+
 def _questions(organization, survey) -> list[Question]:
     return list(
         Question.objects.for_org(organization)
@@ -220,27 +295,27 @@ class _Answers:
         self.counts = defaultdict(int)  # question id -> answers
 
 
-def _load_answers(organization, waves, dimension, questions):
-    """{wave id: _Answers} for `waves`: two queries, whatever the number of responses."""
+def _load_answers(organization, limits, dimension, questions):
+    """{wave id: _Answers} for the counted responses of the waves in `limits` (see `_limits`):
+    two queries, whatever the number of responses."""
     by_id = {q.pk: q for q in questions}
     columns = ["id", "question_id", "number_value", "text_value", "date_value", "response__survey_envelope__wave_id"]
     if dimension:
         columns.append(f"response__survey_envelope__{dimension}")
-    wave_ids = [w.pk for w in waves]
     rows = (
         Answer.objects.for_org(organization)
-        .filter(response__survey_envelope__wave_id__in=wave_ids, question_id__in=list(by_id))
+        .filter(_counted_only(limits, "response__"), question_id__in=list(by_id))
         .values_list(*columns)
     )
     chosen = defaultdict(list)
     for answer_id, choice_id in (
         AnswerChoice.objects.for_org(organization)
-        .filter(answer__response__survey_envelope__wave_id__in=wave_ids, answer__question_id__in=list(by_id))
+        .filter(_counted_only(limits, "answer__response__"), answer__question_id__in=list(by_id))
         .values_list("answer_id", "choice_id")
     ):
         chosen[answer_id].append(choice_id)
 
-    grouped = {wave_id: _Answers() for wave_id in wave_ids}
+    grouped = {wave_id: _Answers() for wave_id in limits}
     for answer_id, question_id, number, text, day, wave_id, *cell in rows:
         answers, question = grouped[wave_id], by_id[question_id]
         if question.type in NUMERIC_TYPES:
@@ -335,19 +410,23 @@ def _changes(questions, results, current, previous, k) -> dict[str, Estimate]:
     return changes
 
 
-def survey_results(*, organization, survey, wave=None, dimension=None) -> SurveyResults:
+def survey_results(*, organization, survey, wave=None, dimension=None, today=None) -> SurveyResults:
     """The aggregate results of one wave of `survey` (a SurveyWave or its id; None: the latest
-    opened wave), broken down by `dimension` (one of DIMENSIONS) when given.
+    opened wave), broken down by `dimension` (one of DIMENSIONS) when given. `today` (the
+    organization's, by default) tells whether the wave still takes answers.
 
-    At most seven queries, whatever the number of responses. Raises SurveyWave.DoesNotExist for a
+    At most eight queries, whatever the number of responses. Raises SurveyWave.DoesNotExist for a
     wave of another survey and ValueError for an unknown dimension.
     """
     if dimension and dimension not in DIMENSIONS:
         raise ValueError(f"Break down by one of {', '.join(DIMENSIONS)}.")
     dimension = dimension or None
+    today = today or organization_today(organization)
     k, k_text = organization.survey_min_responses, organization.survey_min_text_responses
     waves = survey_waves(organization=organization, survey=survey)
     current = _pick_wave(waves, wave)
+    step = None if current is None else counted_step(survey, current, k, today)
+    responded = current.responded if current else 0
     results = SurveyResults(
         survey=survey,
         wave=current,
@@ -355,7 +434,8 @@ def survey_results(*, organization, survey, wave=None, dimension=None) -> Survey
         k=k,
         k_text=k_text,
         invited=current.invited if current else 0,
-        responded=current.responded if current else 0,
+        responded=responded,
+        counted=responded if step is None else step,
         response_rate=_rate(current.responded, current.invited) if current else _rate(0, 0),
         visible=False,
         hidden_reason=REASON_NOT_OPENED if current is None else "",
@@ -366,13 +446,16 @@ def survey_results(*, organization, survey, wave=None, dimension=None) -> Survey
         return results
     questions = _questions(organization, survey)
     if results.responded < k:
-        # Not even a question's answers are loaded: only how many answered each one.
-        counts = dict(
-            Answer.objects.for_org(organization)
-            .filter(response__survey_envelope__wave=current)
-            .values_list("question_id")
-            .annotate(n=Count("pk"))
-        )
+        # Not even a question's answers are loaded: only how many answered each one, and while
+        # the wave counts in steps, none of them is counted yet (who skipped what is an answer).
+        counts = {}
+        if step is None:
+            counts = dict(
+                Answer.objects.for_org(organization)
+                .filter(response__survey_envelope__wave=current)
+                .values_list("question_id")
+                .annotate(n=Count("pk"))
+            )
         results.hidden_reason = reason_survey(k)
         results.questions = [
             QuestionResult(
@@ -384,9 +467,16 @@ def survey_results(*, organization, survey, wave=None, dimension=None) -> Survey
         return results
 
     results.visible = True
+    if step is not None:
+        results.note = note_steps(results.responded, results.counted, k)
     previous = _previous(waves, current)
-    compare = previous is not None and previous.responded >= k
-    loaded = _load_answers(organization, [current, previous] if compare else [current], dimension, questions)
+    previous_step = None if previous is None else counted_step(survey, previous, k, today)
+    compare = previous is not None and (previous.responded if previous_step is None else previous_step) >= k
+    steps = {current.pk: step}
+    if compare:
+        steps[previous.pk] = previous_step
+    limits = _limits(organization, steps)
+    loaded = _load_answers(organization, limits, dimension, questions)
     answers = loaded[current.pk]
     # A retired question is listed only when this wave has answers to it.
     questions = [q for q in questions if not q.retired or answers.counts.get(q.pk)]
@@ -396,13 +486,10 @@ def survey_results(*, organization, survey, wave=None, dimension=None) -> Survey
     results.questions = list(by_question.values())
     if dimension:
         cell_counts = defaultdict(int)
-        for raw, n in (
-            SurveyResponse.objects.for_org(organization)
-            .filter(wave=current)
-            .values_list(dimension)
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
+        counted = SurveyResponse.objects.for_org(organization).filter(wave=current)
+        if limits[current.pk] is not None:
+            counted = counted.filter(pk__lte=limits[current.pk])
+        for raw, n in counted.values_list(dimension).annotate(n=Count("pk")).order_by():
             cell_counts[_cell_label(dimension, raw)] += n
         results.cells = _breakdown(dict(cell_counts), questions, by_question, answers, k)
     if compare:
@@ -430,14 +517,17 @@ def _headline_questions(questions):
     }
 
 
-def organization_survey_overview(*, organization) -> list[dict]:
+def organization_survey_overview(*, organization, today=None) -> list[dict]:
     """For leaders: every launched survey, by program, with its latest opened wave's counts,
-    response rate, mean satisfaction and NPS (None under k). Four queries.
+    response rate, mean satisfaction and NPS (None under k). The figures count what the
+    survey's results page counts (whole steps of k while an anonymous wave is open). At most
+    five queries.
 
-    [{"program", "survey", "wave", "invited", "responded", "response_rate", "visible",
-      "hidden_reason", "satisfaction", "nps"}]
+    [{"program", "survey", "wave", "invited", "responded", "counted", "response_rate",
+      "visible", "hidden_reason", "note", "satisfaction", "nps"}]
     """
     k = organization.survey_min_responses
+    today = today or organization_today(organization)
     surveys = list(
         Survey.objects.for_org(organization)
         .exclude(status=SurveyStatus.DRAFT)
@@ -454,11 +544,13 @@ def organization_survey_overview(*, organization) -> list[dict]:
         )
     )
     picked = {q.pk for pair in headline.values() for q in pair if q is not None}
+    by_pk = {survey.pk: survey for survey in surveys}
+    steps = {wave.pk: counted_step(by_pk[wave.survey_id], wave, k, today) for wave in latest.values()}
     values = defaultdict(list)  # (wave id, question id) -> [float]
-    shown_waves = [wave.pk for wave in latest.values() if wave.responded >= k]
+    limits = _limits(organization, {wave.pk: steps[wave.pk] for wave in latest.values() if wave.responded >= k})
     for wave_id, question_id, number in (
         Answer.objects.for_org(organization)
-        .filter(response__survey_envelope__wave_id__in=shown_waves, question_id__in=picked, number_value__isnull=False)
+        .filter(_counted_only(limits, "response__"), question_id__in=picked, number_value__isnull=False)
         .values_list("response__survey_envelope__wave_id", "question_id", "number_value")
     ):
         values[wave_id, question_id].append(float(number))
@@ -467,6 +559,8 @@ def organization_survey_overview(*, organization) -> list[dict]:
     for survey in surveys:
         wave = latest.get(survey.pk)
         invited, responded = (wave.invited, wave.responded) if wave else (0, 0)
+        step = steps[wave.pk] if wave else None
+        counted = responded if step is None else step
         visible = wave is not None and responded >= k
         satisfaction_q, nps_q = headline.get(survey.questionnaire_id, (None, None))
 
@@ -483,9 +577,11 @@ def organization_survey_overview(*, organization) -> list[dict]:
                 "wave": wave,
                 "invited": invited,
                 "responded": responded,
+                "counted": counted,
                 "response_rate": _rate(responded, invited),
                 "visible": visible,
                 "hidden_reason": "" if visible else (reason_survey(k) if wave else REASON_NOT_OPENED),
+                "note": note_steps(responded, counted, k) if visible and step is not None else "",
                 "satisfaction": figure(satisfaction_q, mean_ci),
                 "nps": figure(nps_q, nps),
             }

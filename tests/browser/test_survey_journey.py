@@ -206,6 +206,11 @@ def test_a_manager_schedules_a_survey_participants_answer_on_phones_results_appe
     desk.reload()
     assert results_state(desk) == ("5", "6")
     expect(desk.locator(".results-hidden")).to_have_count(0)
+    # The wave is still open: the results move in whole steps of k, and say so.
+    expect(desk.locator(".results-note")).to_contain_text(
+        f"While the survey is open, results move in steps of {K} answers"
+    )
+    expect(desk.locator(".results-note")).to_contain_text("they include all 5 now")
     canvases = desk.locator("canvas[data-chart-key]")
     expect(canvases.first).to_be_visible()
     assert canvases.count() >= 4  # satisfaction, NPS, skills, goals, meetings, would take part again

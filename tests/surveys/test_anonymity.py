@@ -6,8 +6,9 @@ an anonymous end-of-program survey through the real service (`survey_answer_subm
 rows get ids no counter reaches in a test. Departments are chosen so that one holds a single
 respondent (and one 6, two 5): the single one must be hidden, and a second one with it, so that
 subtracting the visible cells from the total cannot bring it back; and neither may be named, since
-"Quokka Audit — hidden" would still tell that its only member answered. A second survey has k − 1
-answers and must show nothing but counts.
+"Quokka Audit — hidden" would still tell that its only member answered. The wave has then closed,
+so every one of the 17 answers counts (an open wave counts only whole steps of k: see
+test_results). A second survey, still open, has k − 1 answers and must show nothing but counts.
 
 Then the program manager, an organization admin and a leader read everything: the survey pages
 (list, detail, settings, results with every wave and breakdown, the leaders' overview, the
@@ -183,6 +184,9 @@ def world(db):
         survey_answer_submit(organization=org, wave=wave, person=person, answers=answers_of(index))
     for index, person in enumerate(respondents[:SMALL_SURVEY_ANSWERS]):
         survey_answer_submit(organization=org, wave=small_wave, person=person, answers=answers_of(index))
+    # Closed early, as the hourly scan closes an expired wave: from now on all 17 answers count.
+    SurveyWave.objects.filter(pk=wave.pk).update(closed_at=timezone.now())
+    wave.refresh_from_db()
     return World(org, program, respondents, silent, survey, wave, small, small_wave, manager, admin, leader)
 
 

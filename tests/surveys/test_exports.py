@@ -185,3 +185,23 @@ def test_exports_never_hold_a_row_per_response(org, survey, wave):
     assert len(tables["Breakdown by role"].rows) == 1
     assert len(tables["Distribution"].rows) == 5 + 11 + 3 + 3  # scale points and choices
     assert len(tables["Comments"].rows) == 40  # every comment, unattributed, as the page shows them
+
+
+def test_the_summary_says_how_many_responses_the_figures_count(org, survey, wave):
+    add_responses(wave, sets(5, satisfaction=2) + sets(2, satisfaction=5))
+    results, data, workbook = exports(org, survey)
+    for tables in (csv_tables(data), xlsx_tables(workbook)):
+        summary = {str(item): str(value) for item, value in tables["Summary"][1:]}
+        assert (summary["Responded"], summary["Counted in the results"]) == ("7", "5")
+        assert summary["Note"] == results.note
+        assert summary["Note"].startswith("7 people have answered. While the survey is open, results move in steps")
+        questions = tables["Questions"]
+        satisfaction = dict(zip(questions[0], next(row for row in questions if row[1] == "satisfaction"), strict=True))
+        assert (str(satisfaction["Answers"]), float(satisfaction["Mean"])) == ("5", 2)
+
+    wave.closed_at = wave.opened_at
+    wave.save()
+    _, data, _ = exports(org, survey)
+    summary = dict(csv_tables(data)["Summary"][1:])
+    assert (summary["Responded"], summary["Counted in the results"]) == ("7", "7")
+    assert "Note" not in summary

@@ -4,6 +4,7 @@ The data is built straight from the models (survey_factories), as the answering 
 leave it: anonymous responses without a respondent, envelopes with the coarse facts only.
 """
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -38,6 +39,12 @@ def survey(org):
 @pytest.fixture
 def wave(survey):
     return make_wave(survey)
+
+
+@pytest.fixture
+def closed_wave(survey):
+    """A wave that takes no more answers: every response counts (no steps of k)."""
+    return make_wave(survey, closed=True)
 
 
 def sets(n, **overrides):
@@ -115,9 +122,9 @@ def test_at_k_responses_the_aggregates_appear(org, survey, wave):
     assert question(results, "hours").mean.value == pytest.approx(3)
 
 
-def test_a_question_with_fewer_than_k_answers_is_hidden(org, survey, wave):
-    add_responses(wave, sets(2))
-    add_responses(wave, [{"satisfaction": 3}] * 4)
+def test_a_question_with_fewer_than_k_answers_is_hidden(org, survey, closed_wave):
+    add_responses(closed_wave, sets(2))
+    add_responses(closed_wave, [{"satisfaction": 3}] * 4)
     results = survey_results(organization=org, survey=survey)
     assert question(results, "satisfaction").n == 6
     assert not question(results, "satisfaction").hidden
@@ -205,9 +212,9 @@ def test_one_cell_under_k_forces_a_second_one_hidden_and_both_fold_into_one_unna
     assert question(results, "satisfaction").n == 15
 
 
-def test_without_a_hidden_cell_there_is_no_other_groups_row(org, survey, wave):
-    add_responses(wave, sets(5), department="Sales")
-    add_responses(wave, sets(6), department="HR")
+def test_without_a_hidden_cell_there_is_no_other_groups_row(org, survey, closed_wave):
+    add_responses(closed_wave, sets(5), department="Sales")
+    add_responses(closed_wave, sets(6), department="HR")
     results = survey_results(organization=org, survey=survey, dimension="department")
     assert [(c.label, c.n, c.hidden) for c in results.cells] == [("HR", 6, False), ("Sales", 5, False)]
 
@@ -254,10 +261,10 @@ def test_no_breakdown_cell_under_k_is_shown_nor_recoverable_by_subtraction(org, 
     assert not hidden_labels & {c.label for c in results.cells}
 
 
-def test_a_question_skipped_inside_a_cell_is_hidden_there_with_a_second_cell(org, survey, wave):
-    add_responses(wave, sets(6), department="Sales")
-    add_responses(wave, sets(2, hours=10), department="Legal")
-    add_responses(wave, [{"satisfaction": 3}] * 4, department="Legal")
+def test_a_question_skipped_inside_a_cell_is_hidden_there_with_a_second_cell(org, survey, closed_wave):
+    add_responses(closed_wave, sets(6), department="Sales")
+    add_responses(closed_wave, sets(2, hours=10), department="Legal")
+    add_responses(closed_wave, [{"satisfaction": 3}] * 4, department="Legal")
     results = survey_results(organization=org, survey=survey, dimension="department")
     legal, sales = cell(results, "Legal"), cell(results, "Sales")
     assert not legal.hidden and not sales.hidden
@@ -314,7 +321,7 @@ def test_before_any_wave_opens_nothing_is_shown(org, survey):
 
 def two_waves(survey, before, after):
     first = make_wave(survey, opens_on=timezone.localdate() - timedelta(days=60))
-    second = make_wave(survey)
+    second = make_wave(survey, closed=True)
     add_responses(first, before)
     add_responses(second, after)
     return first, second
@@ -342,6 +349,161 @@ def test_no_change_for_a_question_under_k_in_the_previous_wave(org, survey):
     assert "satisfaction" in changes and "hours" not in changes
 
 
+# --- an open anonymous wave counts whole steps of k --------------------------------------------
+
+
+def distinct(n):
+    """`n` answer sets, each unlike the others (hours = its place, its own comment), so the figures
+    show which responses were counted."""
+    return [
+        {
+            "satisfaction": 1 + i % 5,
+            "nps": (3 * i) % 11,
+            "skills_gained": [("speaking", "feedback", "planning")[i % 3]],
+            "mentor_again": ("yes", "maybe", "no")[i % 3],
+            "hours": i,
+            "highlight": f"Comment {i:02d}",
+        }
+        for i in range(n)
+    ]
+
+
+def figures(results):
+    """Everything a reader sees of the answers: each question's figures (comments sorted, as
+    their order is keyed by the wave) and the breakdown."""
+    questions = [(q.key, q.n, q.hidden, q.distribution, q.mean, q.nps, sorted(q.texts)) for q in results.questions]
+    return questions, [(c.label, c.n, c.hidden, c.means, c.nps) for c in results.cells]
+
+
+def close(wave):
+    SurveyWave.objects.filter(pk=wave.pk).update(closed_at=timezone.now())
+
+
+def test_an_open_anonymous_wave_shows_the_results_of_its_first_whole_step(org, survey, wave):
+    org.survey_min_text_responses = 5  # so that the comments show too
+    org.save()
+    answers = distinct(7)
+    add_responses(wave, answers[:5], department="Sales")
+    add_responses(wave, answers[5:], department="HR")
+    results = survey_results(organization=org, survey=survey, dimension="department")
+    assert (results.responded, results.counted, results.visible) == (7, 5, True)
+
+    # Exactly what a wave that only ever had those five shows.
+    control = make_survey(org)
+    add_responses(make_wave(control, closed=True), answers[:5], department="Sales")
+    expected = survey_results(organization=org, survey=control, dimension="department")
+    assert expected.counted == expected.responded == 5
+    assert figures(results) == figures(expected)
+    assert question(results, "hours").mean == aggregation.mean_ci([0, 1, 2, 3, 4])
+    assert sorted(question(results, "highlight").texts) == [f"Comment {i:02d}" for i in range(5)]
+    # The two HR answers are not counted yet: Sales is the only group, and it is whole.
+    assert [(c.label, c.n, c.hidden) for c in results.cells] == [("Sales", 5, False)]
+    assert results.note == (
+        "7 people have answered. While the survey is open, results move in steps of 5 answers, so no single "
+        "answer can be read from a change: they include the first 5 now, and every answer once it closes."
+    )
+
+
+def test_at_a_whole_step_an_open_wave_counts_every_response_and_says_why_the_next_wont_show(org, survey, wave):
+    add_responses(wave, distinct(10))
+    results = survey_results(organization=org, survey=survey)
+    assert (results.responded, results.counted) == (10, 10)
+    assert "they include all 10 now, and every answer once it closes." in results.note
+
+
+@pytest.mark.parametrize("how", ["closed early", "past its last day", "survey ended"])
+def test_once_the_wave_closes_every_response_counts(org, survey, wave, how):
+    add_responses(wave, distinct(7))
+    # On its last day the wave still takes answers.
+    assert survey_results(organization=org, survey=survey, today=wave.closes_on).counted == 5
+    today = None
+    if how == "closed early":
+        close(wave)
+    elif how == "past its last day":
+        today = wave.closes_on + timedelta(days=1)
+    else:
+        survey.status = SurveyStatus.ENDED
+        survey.save()
+    results = survey_results(organization=org, survey=survey, today=today)
+    assert (results.responded, results.counted, results.note) == (7, 7, "")
+    assert question(results, "hours").n == 7
+    assert question(results, "hours").mean == aggregation.mean_ci(list(range(7)))
+
+
+def test_a_named_survey_counts_every_response_while_open(org):
+    survey = make_survey(org, anonymous=False)
+    wave = make_wave(survey)
+    for person, answers in zip(PersonFactory.create_batch(7, organization=org), distinct(7), strict=True):
+        add_responses(wave, [answers], respondent=person)
+    results = survey_results(organization=org, survey=survey)
+    assert (results.responded, results.counted, results.note) == (7, 7, "")
+    assert question(results, "hours").mean == aggregation.mean_ci(list(range(7)))
+
+
+def test_under_k_an_open_anonymous_wave_counts_no_answer_not_even_who_skipped_what(org, survey, wave):
+    add_responses(wave, [{"satisfaction": 3}] * 4)
+    results = survey_results(organization=org, survey=survey)
+    assert (results.responded, results.counted, results.visible, results.note) == (4, 0, False, "")
+    assert {q.n for q in results.questions} == {0}
+    close(wave)
+    closed = survey_results(organization=org, survey=survey)
+    assert (closed.counted, question(closed, "satisfaction").n, question(closed, "hours").n) == (4, 4, 0)
+
+
+@pytest.mark.parametrize("k", [3, 5])
+def test_two_looks_at_an_open_wave_never_differ_by_fewer_than_k_answers(org, survey, wave, k):
+    """Answers arrive one at a time, with a look at the results after each. Every comment differs
+    and k_text = k, so each look shows exactly which responses it counts: from one look to any
+    later one, that set only grows, by a multiple of k, until the wave closes."""
+    org.survey_min_responses = org.survey_min_text_responses = k
+    org.save()
+    written, looks = [], []
+    for i, answers in enumerate(distinct(4 * k + 2)):
+        add_responses(wave, [answers], department=("Sales", "HR")[i % 2])
+        written.append(answers["highlight"])
+        results = survey_results(organization=org, survey=survey, dimension="department")
+        counted = set(question(results, "highlight").texts)
+        assert results.responded == i + 1
+        assert results.counted == len(counted) == (i + 1) // k * k
+        assert counted == set(written[: results.counted])  # the first ones to arrive
+        assert question(results, "hours").n == results.counted
+        looks.append((counted, figures(results)))
+    for (before, _), (after, _) in itertools.combinations(looks, 2):
+        assert before <= after and len(after - before) % k == 0
+    # Nothing at all moves between two looks that count the same responses.
+    for (before, seen_before), (after, seen_after) in itertools.pairwise(looks):
+        assert before != after or seen_before == seen_after
+    close(wave)
+    final = survey_results(organization=org, survey=survey)
+    assert final.counted == final.responded == 4 * k + 2
+    assert set(question(final, "highlight").texts) == set(written)
+
+
+def test_the_change_since_the_previous_wave_counts_the_open_waves_step(org, survey):
+    first = make_wave(survey, opens_on=timezone.localdate() - timedelta(days=60))
+    second = make_wave(survey)
+    add_responses(first, sets(5, satisfaction=2))
+    add_responses(second, sets(5, satisfaction=4) + sets(2, satisfaction=1))
+    results = survey_results(organization=org, survey=survey)
+    assert results.previous_wave == first and results.counted == 5
+    assert results.changes["satisfaction"] == aggregation.mean_change([2] * 5, [4] * 5)
+
+
+def test_the_overview_counts_what_the_results_page_counts(org):
+    survey = make_survey(org)
+    wave = make_wave(survey)
+    add_responses(wave, sets(5, satisfaction=1, nps=0) + sets(2, satisfaction=5, nps=10))
+    (row,) = organization_survey_overview(organization=org)
+    assert (row["responded"], row["counted"], row["visible"]) == (7, 5, True)
+    assert row["satisfaction"] == aggregation.mean_ci([1] * 5)
+    assert row["nps"] == aggregation.nps([0] * 5)
+    assert row["note"] == survey_results(organization=org, survey=survey).note != ""
+    close(wave)
+    (row,) = organization_survey_overview(organization=org)
+    assert (row["responded"], row["counted"], row["note"]) == (7, 7, "")
+    assert row["satisfaction"] == aggregation.mean_ci([1] * 5 + [5] * 2)
+
+
 # --- bounded queries and no people --------------------------------------------------------------
 
 
@@ -359,7 +521,8 @@ def test_results_take_a_fixed_number_of_queries(org, django_assert_max_num_queri
     for n in (10, 500):
         survey = make_survey(org)
         fill(org, survey, n)
-        with django_assert_max_num_queries(7), CaptureQueriesContext(connection) as queries:
+        # The last one finds the open wave's m-th response (its step of k).
+        with django_assert_max_num_queries(8), CaptureQueriesContext(connection) as queries:
             results = survey_results(organization=org, survey=survey, dimension=dimension)
         assert results.responded == n and results.changes
         used.append(len(queries))
@@ -416,7 +579,8 @@ def test_the_overview_takes_a_fixed_number_of_queries(org, django_assert_max_num
     for i in range(3):
         survey = make_survey(org, program=make_program(org, name=f"P{i}"))
         add_responses(make_wave(survey), sets(6))
-    with django_assert_max_num_queries(4):
+    # The fifth finds, in one query for every open wave, the m-th response of each.
+    with django_assert_max_num_queries(5):
         organization_survey_overview(organization=org)
 
 

@@ -326,6 +326,7 @@ def test_results_are_hidden_until_k_people_answered(org, program, api):
         assert answer(person, org, first_wave(survey)).status_code == 201
     body = api.get(survey_url(org, survey, "results/")).json()
     assert (body["invited"], body["responded"], body["k"], body["visible"]) == (2, 2, 3, False)
+    assert (body["counted"], body["note"]) == (0, "")  # the wave is open: no whole step of k yet
     assert body["hidden_reason"]
     assert body["questions"], "every question is listed, flagged"
     for question in body["questions"]:
@@ -390,6 +391,27 @@ def test_results_compare_with_the_previous_wave(org, api):
     assert body["wave"]["id"] == second.pk and [w["id"] for w in body["waves"]] == [first.pk, second.pk]
     assert body["previous_wave"]["id"] == first.pk
     assert body["changes"]["satisfaction"]["value"] == pytest.approx(2)
+
+
+def test_an_open_anonymous_waves_results_count_whole_steps_of_k(org, api):
+    survey = make_survey(org)
+    wave = make_wave(survey)
+    add_responses(wave, [{**ANSWERS, "satisfaction": 2}] * 3 + [{**ANSWERS, "satisfaction": 5}] * 2)
+    body = api.get(survey_url(org, survey, "results/")).json()
+    assert (body["responded"], body["counted"], body["visible"]) == (5, 3, True)
+    assert body["note"] == (
+        "5 people have answered. While the survey is open, results move in steps of 3 answers, so no single "
+        "answer can be read from a change: they include the first 3 now, and every answer once it closes."
+    )
+    satisfaction = next(q for q in body["questions"] if q["key"] == "satisfaction")
+    assert (satisfaction["n"], satisfaction["mean"]["value"]) == (3, pytest.approx(2))
+
+    wave.closed_at = wave.opened_at
+    wave.save()
+    body = api.get(survey_url(org, survey, "results/")).json()
+    assert (body["responded"], body["counted"], body["note"]) == (5, 5, "")
+    satisfaction = next(q for q in body["questions"] if q["key"] == "satisfaction")
+    assert (satisfaction["n"], satisfaction["mean"]["value"]) == (5, pytest.approx(3.2))
 
 
 @pytest.mark.parametrize(

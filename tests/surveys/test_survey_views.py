@@ -15,7 +15,7 @@ from organizations.models import Role
 from programs.models import Enrollment, EnrollmentStatus, ProgramManager
 from surveys.models import Response, SurveyCompletion, SurveyResponse, SurveyStatus, SurveyWave
 from surveys.selectors.results import OTHER_GROUPS, reason_other_groups
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, PersonFactory
 from tests.mentorships.meeting_fixtures import linked_person
 
 from .survey_factories import ANSWERS, add_responses, invite, make_program, make_survey, make_wave
@@ -343,7 +343,8 @@ def test_results_under_k_show_the_counts_and_why_the_rest_is_hidden(org, survey,
     assert "<canvas" not in page
 
 
-def test_results_at_k_show_charts_tables_and_a_breakdown(org, survey, wave, manager_client):
+def test_results_at_k_show_charts_tables_and_a_breakdown(org, survey, manager_client):
+    wave = make_wave(survey, closed=True)  # every response counts
     add_responses(wave, sets(6, satisfaction=5), department="Sales")
     add_responses(wave, sets(2, satisfaction=1), department="Legal")
     page = manager_client.get(url("survey-results", org, survey.pk) + "?by=department")
@@ -361,6 +362,23 @@ def test_results_at_k_show_charts_tables_and_a_breakdown(org, survey, wave, mana
     # Eight free-text answers are under the bar of ten.
     assert "Written answers are shown when at least 10 people have written one — 8 so far." in body
     assert "Learning to listen." not in body
+    assert "results move in steps" not in body  # a closed wave counts every answer
+
+
+def test_an_open_anonymous_waves_results_say_they_count_whole_steps_of_k(
+    org, survey, wave, manager_client, member_of, client_for
+):
+    invite(wave, PersonFactory.create_batch(10, organization=org))
+    add_responses(wave, sets(5, satisfaction=2) + sets(2, satisfaction=5))
+    body = text(manager_client.get(url("survey-results", org, survey.pk)))
+    assert "<article><strong>7</strong><span>answered</span></article>" in body
+    assert (
+        "7 people have answered. While the survey is open, results move in steps of 5 answers, so no single "
+        "answer can be read from a change: they include the first 5 now, and every answer once it closes."
+    ) in body
+    assert "5 answers</p>" in body and "7 answers</p>" not in body  # each question counts the first five
+    overview = text(client_for(member_of(org, Role.LEADER)).get(url("overview", org)))
+    assert "7 of 10" in overview and "figures from the first 5 until it closes" in overview
 
 
 def test_a_second_wave_shows_the_change(org, survey, manager_client):
@@ -411,7 +429,8 @@ def test_the_results_page_runs_a_fixed_number_of_queries(
 ):
     add_responses(wave, sets(responses // 2), department="Sales", role="mentor")
     add_responses(wave, sets(responses - responses // 2), department="Legal", role="mentee")
-    with django_assert_max_num_queries(17):
+    # Eighteen: one of them finds the open wave's m-th response, where its step of k ends.
+    with django_assert_max_num_queries(18):
         assert manager_client.get(url("survey-results", org, survey.pk) + "?by=department").status_code == 200
 
 
@@ -424,5 +443,6 @@ def test_the_lists_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         assert manager_client.get(url("program-surveys", org, program.pk)).status_code == 200
     leader = client_for(member_of(org, Role.LEADER))
-    with django_assert_max_num_queries(12):
+    # The overview takes one more: the m-th response of every open wave, where its step ends.
+    with django_assert_max_num_queries(13):
         assert leader.get(url("overview", org)).status_code == 200
