@@ -36,6 +36,11 @@ app.conf.beat_schedule = {
         "task": "mentorships.tasks.refresh_pair_health_task",
         "schedule": crontab(hour=3, minute=0),
     },
+    # The dashboards' KPI snapshots and impact figures, recomputed while nobody reads them.
+    "nightly-kpi-rollups": {
+        "task": "reports.tasks.nightly_rollups",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Hourly, because "08:00–10:59 on the recipient's clock" comes round once an hour somewhere.
     "send-reminders": {
         "task": "mentorships.tasks.send_reminders_task",

@@ -1,0 +1,1 @@
+"""Reports services: every write of the reports app."""
