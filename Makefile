@@ -44,6 +44,8 @@ bench: $(STAMP)
 	$(PY) -m matching.bench
 	$(PY) manage.py bench_matching --mentees 10000 --mentors 2000
 	$(PY) manage.py bench_reminders --pairs 20000
+	$(PY) manage.py bench_rollup
+	$(PY) manage.py bench_rollup --cleanup
 
 clean:
 	rm -rf $(VENV) var
