@@ -7,17 +7,10 @@ written as percentages, money in the organization's currency.
 
 Text in the tables comes from people (program and department names, objectives), so a cell a
 spreadsheet would read as a formula is neutralized the way the survey exports do it: quoted in
-CSV (surveys.exports._csv_safe), typed as text in XLSX.
+CSV (mentoring.spreadsheets), typed as text in XLSX.
 """
 
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-
-from surveys.exports import _csv_safe
+from mentoring.spreadsheets import csv_bytes, xlsx_bytes
 
 from . import selectors
 from .services.impact import COMPARISON, HORIZONS, PARTICIPANTS, is_hidden
@@ -336,42 +329,14 @@ def table(name, *, organization, program=None) -> tuple[list[str], list[list]]:
 
 def table_csv(name, *, organization, program=None) -> bytes:
     columns, rows = table(name, organization=organization, program=program)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_csv_safe(value) for value in columns])
-    writer.writerows([_csv_safe(value) for value in row] for row in rows)
-    # With a byte-order mark, so spreadsheets open accented names as UTF-8.
-    return out.getvalue().encode("utf-8-sig")
-
-
-def _sheet(workbook, title, columns, rows):
-    sheet = workbook.create_sheet(title[:31])
-    bold = Font(bold=True)
-    for row_index, row in enumerate([columns, *rows], start=1):
-        for column, value in enumerate(row, start=1):
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = sheet.cell(row=row_index, column=column, value=value)
-            if isinstance(value, str):
-                # Typed as text: a name starting with "=" stays a name, not a formula.
-                cell.data_type = "s"
-            if row_index == 1:
-                cell.font = bold
-    sheet.freeze_panes = "A2"
-    sheet.column_dimensions["A"].width = 36
-    return sheet
+    return csv_bytes([(None, columns, rows)])
 
 
 def _workbook(names, organization, program) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.creator = "Tandem"
-    for name in names:
-        columns, rows = table(name, organization=organization, program=program)
-        _sheet(workbook, TITLES[name], columns, rows)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(
+        ((TITLES[name], *table(name, organization=organization, program=program)) for name in names),
+        first_column_width=36,
+    )
 
 
 def table_xlsx(name, *, organization, program=None) -> bytes:

@@ -9,18 +9,13 @@ Text in the tables comes from people (comments, department names, question texts
 that a spreadsheet would read as a formula is neutralized: quoted in CSV, typed as text in XLSX.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from mentoring.spreadsheets import csv_bytes, xlsx_bytes
 
 from .selectors.results import SurveyResults
 
 HIDDEN = "hidden (fewer than k)"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -152,46 +147,13 @@ def results_tables(results: SurveyResults) -> list[Table]:
     return [table for table in tables if table.rows]
 
 
-def _csv_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def results_csv(results: SurveyResults) -> bytes:
     """The tables one after another, each under its title and separated by an empty line."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for index, table in enumerate(results_tables(results)):
-        if index:
-            writer.writerow([])
-        writer.writerow([_csv_safe(table.title)])
-        writer.writerow([_csv_safe(v) for v in table.header])
-        writer.writerows([_csv_safe(v) for v in row] for row in table.rows)
-    # With a byte-order mark, so spreadsheets open accented names as UTF-8.
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes((table.title, table.header, table.rows) for table in results_tables(results))
 
 
 def results_xlsx(results: SurveyResults) -> bytes:
     """One sheet per table."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.creator = "Tandem"
-    bold = Font(bold=True)
-    for table in results_tables(results):
-        sheet = workbook.create_sheet(table.title[:31])
-        for row_index, row in enumerate([table.header, *table.rows], start=1):
-            for column, value in enumerate(row, start=1):
-                if isinstance(value, str):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell = sheet.cell(row=row_index, column=column, value=value)
-                if isinstance(value, str):
-                    # Typed as text: a comment starting with "=" stays a comment, not a formula.
-                    cell.data_type = "s"
-                if row_index == 1:
-                    cell.font = bold
-        sheet.freeze_panes = "A2"
-        sheet.column_dimensions["A"].width = 48
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(
+        ((table.title, table.header, table.rows) for table in results_tables(results)), first_column_width=48
+    )
