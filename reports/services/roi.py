@@ -170,9 +170,10 @@ def money(value, currency: str) -> str:
 
 
 def _p(value) -> str:
+    """The p-value with its sign: "p < 0.001" or "p = 0.016"."""
     if value is None:
-        return "not computed"
-    return "< 0.001" if value < 0.001 else f"{value:.3f}".rstrip("0").rstrip(".")
+        return "p not computed"
+    return "p < 0.001" if value < 0.001 else "p = " + f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 def _points(value) -> str:
@@ -193,10 +194,10 @@ def _not_significant(figures: dict, difference: dict, p_value) -> str:
     if value < 0 and high is not None and high < 0 and p_value is not None and p_value < SIGNIFICANCE:
         return (
             f"{measured} shows the program's participants left more often than comparable colleagues "
-            f"(p = {_p(p_value)}), so no return is claimed."
+            f"({_p(p_value)}), so no return is claimed."
         )
     return (
-        f"{measured} is not statistically significant (p = {_p(p_value)}): we cannot say the program changed "
+        f"{measured} is not statistically significant ({_p(p_value)}): we cannot say the program changed "
         "how often people leave, so no return is claimed."
     )
 
@@ -289,7 +290,7 @@ def roi_estimate(*, organization, program=None, assumptions=None, figures=None) 
         net = result["net"]
         estimate["sentence"] = (
             f"Between {money(net['low'], currency)} and {money(net['high'], currency)}; the program's participants "
-            f"left less often than comparable colleagues, p = {_p(p_value)}."
+            f"left less often than comparable colleagues, {_p(p_value)}."
         )
     else:
         # No hopeful number: the central figures go, the (zero-straddling) ends stay.

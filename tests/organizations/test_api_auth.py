@@ -31,6 +31,8 @@ def test_a_bearer_token_reads_its_organization(org, member_of):
         "time_zone": org.time_zone,
         "locale": org.locale,
         "brand_colour": org.brand_colour,
+        "survey_min_responses": 5,
+        "survey_min_text_responses": 10,
         "created_at": response.json()["created_at"],
         "role": "leader",
     }
