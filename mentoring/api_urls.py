@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("programs.api_urls")),
     path("", include("matching.api_urls")),
     path("", include("mentorships.api_urls")),
+    path("", include("reports.api_urls")),
 ]

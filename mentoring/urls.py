@@ -28,6 +28,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/mentorships/", include("mentorships.urls")),
     path("o/<slug:org_slug>/resources/", include("mentorships.urls_resources")),
     path("o/<slug:org_slug>/notifications/", include("organizations.urls_notifications")),
+    path("o/<slug:org_slug>/reports/", include("reports.urls")),
     path("api/v1/", include("mentoring.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The browsable docs are pages: a signed-out visitor is sent to the login page.

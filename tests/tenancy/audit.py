@@ -201,7 +201,7 @@ class Auditor:
 
     # --- building requests ------------------------------------------------------------
     def url(self, route, slug, objects, spec):
-        kwargs = {"org_slug": slug}
+        kwargs = {"org_slug": slug, **spec.fixed}
         for kwarg, key in spec.kwargs.items():
             kwargs[kwarg] = objects[key].pk if objects is not None else MISSING_ID
         if "format" in route.kwargs:
@@ -274,7 +274,8 @@ class Auditor:
             self.problems.append(f"UNKNOWN route {route.pattern!r} ({route.name}): register it in registry.py")
             return None
         spec = self.tenant_routes.get(route.name)
-        unknown_kwargs = route.kwargs - {"org_slug", "format"} - set(spec.kwargs if spec else ())
+        known = {*spec.kwargs, *spec.fixed} if spec else set()
+        unknown_kwargs = route.kwargs - {"org_slug", "format"} - known
         if spec is None or unknown_kwargs:
             self.problems.append(
                 f"UNKNOWN tenant route {route.pattern!r} ({route.name}): register it and its kwargs in registry.py"

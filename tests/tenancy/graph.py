@@ -54,7 +54,7 @@ def build_tenant(name, slug):
 
 # Later apps register their builders by being imported here, in data-flow order (a builder may
 # use the objects of those before it): the organizations' notifications, surveys, then programs'
-# design, recruitment, training, then matching, then the pair's workspace (mentorships).
+# design, recruitment, training, then matching, then the pair's workspace (mentorships), then reports.
 from . import graph_notifications  # noqa: E402, F401
 
 # isort: split
@@ -74,3 +74,6 @@ from . import graph_matching  # noqa: E402, F401
 
 # isort: split
 from . import graph_mentorships  # noqa: E402, F401
+
+# isort: split
+from . import graph_reports  # noqa: E402, F401

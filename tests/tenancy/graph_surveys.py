@@ -4,7 +4,6 @@ programs builders) with its open wave, the audience's invitations, one person's 
 their anonymous response. The organization's member is invited and has not answered."""
 
 from datetime import timedelta
-from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -77,12 +76,6 @@ SURVEY_ANSWERS = {
 }
 
 
-class ExportFormat(NamedTuple):
-    """A results export's format, where a URL takes it in place of an id (surveys:survey-export)."""
-
-    pk: str
-
-
 @graph_builder
 def surveys_graph(org, users, objects):
     today = timezone.localdate()
@@ -130,5 +123,4 @@ def surveys_graph(org, users, objects):
         "survey_invitation": SurveyInvitation.objects.for_org(org).get(wave=wave, person=me),
         "survey_completion": SurveyCompletion.objects.for_org(org).get(wave=wave, person=respondent),
         "survey_response": response,
-        "survey_export_format": ExportFormat("csv"),
     }

@@ -14,7 +14,9 @@ A tenant route may also give
   foreign key up cannot hide an unscoped lookup;
 - `query`: query-string parameters that carry foreign keys (API filters such as `?manager=`),
   mapped to graph keys. The audit refuses an API route whose django-filter filterset has a
-  foreign-key filter this map does not name.
+  foreign-key filter this map does not name;
+- `fixed`: URL kwargs that are not ids (an export's table and format), with the value every
+  request uses, another organization's and a missing one's alike.
 """
 
 from collections.abc import Callable
@@ -27,6 +29,7 @@ class TenantRoute:
     body: dict[str, str] = field(default_factory=dict)
     base_body: dict | Callable[[dict], dict] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
+    fixed: dict[str, str] = field(default_factory=dict)
 
 
 TENANT_ROUTES: dict[str, TenantRoute] = {}
@@ -37,8 +40,10 @@ NON_TENANT_NAMESPACES: dict[str, str] = {
 }
 
 
-def tenant_route(name, body=None, base_body=None, query=None, **kwargs):
-    TENANT_ROUTES[name] = TenantRoute(kwargs=kwargs, body=body or {}, base_body=base_body or {}, query=query or {})
+def tenant_route(name, body=None, base_body=None, query=None, fixed=None, **kwargs):
+    TENANT_ROUTES[name] = TenantRoute(
+        kwargs=kwargs, body=body or {}, base_body=base_body or {}, query=query or {}, fixed=fixed or {}
+    )
 
 
 def non_tenant_route(name, reason):
@@ -147,5 +152,6 @@ from . import (  # noqa: E402
     registry_programs_design,  # noqa: F401
     registry_programs_recruitment,  # noqa: F401
     registry_programs_training,  # noqa: F401
+    registry_reports,  # noqa: F401
     registry_surveys,  # noqa: F401
 )

@@ -52,7 +52,7 @@ tenant_route("surveys:survey-create", program_pk="survey_program")
 for name in ("survey-detail", "survey-edit", "survey-launch", "survey-end"):
     tenant_route(f"surveys:{name}", **SURVEY)
 tenant_route("surveys:survey-results", **SURVEY, query={"wave": "survey_wave"})
-tenant_route("surveys:survey-export", **SURVEY, fmt="survey_export_format", query={"wave": "survey_wave"})
+tenant_route("surveys:survey-export", **SURVEY, fixed={"fmt": "csv"}, query={"wave": "survey_wave"})
 tenant_route("surveys:overview")
 tenant_route("surveys:mine")
 tenant_route("surveys:answer", **ANSWER)
