@@ -31,6 +31,11 @@ def _season(day) -> str:
     return f"{season} {day.year}"
 
 
+def _years(start, end) -> str:
+    """ "2025–26" across a new year, "2026" within one."""
+    return str(start.year) if start.year == end.year else f"{start.year}–{str(end.year)[2:]}"
+
+
 def _answer(question, rng):
     """A valid raw answer for a question, as a participant's form would send it."""
     choices = [c.value for c in question.choices.all() if not c.retired]
@@ -126,7 +131,7 @@ def programs_step(context):
         organization=organization,
         template_key="new_manager_circles",
         actor=admin,
-        name=f"New-Manager Circles {(today - timedelta(days=300)).year}–{str((today - timedelta(days=30)).year)[2:]}",
+        name=f"New-Manager Circles {_years(today - timedelta(days=300), today - timedelta(days=30))}",
         start_date=today - timedelta(days=300),
     )
     program_update(organization=organization, program=closed, data={"end_date": today - timedelta(days=30)})

@@ -97,14 +97,19 @@ def _objectives(rows) -> list[dict]:
     return out
 
 
+# Active and completed are both parts of "matched" (a matched person is active now, has
+# completed, or ended early), so each is a share of the matched, not of the stage above it.
+FUNNEL_BASE = {"applied": "invited", "matched": "applied", "active": "matched", "completed": "matched"}
+
+
 def _funnel(stages) -> list[dict]:
-    """Each stage with the share of the stage before it that reached it."""
-    out, before = [], None
+    """Each stage with the share of the stage it grows from (see FUNNEL_BASE)."""
+    counts = {stage["stage"]: stage["count"] for stage in stages}
+    out = []
     for stage in stages:
+        base = counts.get(FUNNEL_BASE.get(stage["stage"]))
         count = stage["count"]
-        share = count / before if before and count is not None else None
-        out.append({**stage, "share": share})
-        before = count
+        out.append({**stage, "share": count / base if base and count is not None else None})
     return out
 
 
