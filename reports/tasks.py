@@ -1,12 +1,8 @@
 """Celery tasks for reports. Each takes `organization_id` (and ids), loads, and calls a service."""
 
-import importlib
-
 from celery import shared_task
 
 from organizations.models import Organization
-
-IMPACT_MODULE = "reports.services.impact"
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
@@ -21,17 +17,6 @@ def run_rollup_task(self, organization_id, run_id):
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     run = rollup_execute(organization=organization, run=run_id, redelivered=redelivered)
     return run.status if run is not None else None
-
-
-def _impact_refresh():
-    """reports.services.impact.impact_refresh, or None while that module does not exist."""
-    try:
-        module = importlib.import_module(IMPACT_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name != IMPACT_MODULE:
-            raise  # the module is there but something it imports is not: a real failure
-        return None
-    return getattr(module, "impact_refresh", None)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -49,8 +34,5 @@ def nightly_rollups(organization_id=None):
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         return None
-    run = rollup_start(organization=organization)
-    refresh = _impact_refresh()
-    if refresh is not None:
-        refresh(organization=organization)
-    return run.pk
+    # The run refreshes the impact figures too (rollup_execute's last step).
+    return rollup_start(organization=organization).pk

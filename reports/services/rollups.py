@@ -27,6 +27,7 @@ from .. import rollup
 from ..loaders import load_frames
 from ..models import KpiSnapshot, RollupRun, RollupStatus
 from ..tasks import run_rollup_task
+from .impact import impact_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -181,15 +182,20 @@ def _execute(run):
         weeks,
         k=organization.survey_min_responses,
         today=organization_today(organization),
-        progress=progress.scaled(45, 90),
+        progress=progress.scaled(45, 80),
     )
     lap("compute")
 
-    progress(90, "Writing the snapshots")
+    progress(80, "Writing the snapshots")
     written = snapshots_replace(
         organization=organization, first_week=run.first_week, last_week=run.last_week, table=table
     )
     lap("write")
+    # The impact figures (retention, promotion, hence the ROI) are refreshed by the same run, so
+    # "refresh now" and the nightly job leave the whole dashboard current.
+    progress(85, "Comparing participants with colleagues who did not take part")
+    impact_refresh(organization=organization)
+    lap("impact")
     progress.close()
     timings["steps"] = progress.steps
     timings["total_seconds"] = round(time.perf_counter() - started, 3)
