@@ -83,6 +83,9 @@ class KpiSnapshot(TenantModel):
     satisfaction = models.FloatField(null=True, blank=True, help_text="Mean of 'satisfaction' answers, 1–5.")
     nps = models.FloatField(null=True, blank=True, help_text="Net Promoter Score, −100 to 100.")
     training_completion = models.FloatField(null=True, blank=True, help_text="Share of approved people trained.")
+    min_group_size = models.PositiveSmallIntegerField(
+        default=0, help_text="The minimum group size (k) the survey figures were computed under."
+    )
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -67,14 +67,29 @@ def _scope(queryset, program):
 # --- KPIs ------------------------------------------------------------------------------------
 
 
+SURVEY_FIGURES = ("satisfaction", "nps")
+
+
+def under_today_k(snapshot: KpiSnapshot | None, k: int) -> KpiSnapshot | None:
+    """A snapshot as it may be shown today: when the organization raised its minimum group size
+    after the week was rolled up, the survey figures (computed under the old k, wave by wave)
+    are blanked until the next rollup recomputes them. Counts stay: they are not answers."""
+    if snapshot is not None and snapshot.min_group_size < k:
+        for name in SURVEY_FIGURES:
+            setattr(snapshot, name, None)
+    return snapshot
+
+
 def kpi_series(*, organization, program=None, weeks=26) -> list[KpiSnapshot]:
     """The last `weeks` weekly snapshots, oldest first. One query."""
     rows = _scope(KpiSnapshot.objects.for_org(organization), program).order_by("-week_start")[: max(0, int(weeks))]
-    return list(reversed(rows))
+    k = organization.survey_min_responses
+    return [under_today_k(row, k) for row in reversed(rows)]
 
 
 def latest_kpis(*, organization, program=None) -> KpiSnapshot | None:
-    return _scope(KpiSnapshot.objects.for_org(organization), program).order_by("-week_start").first()
+    latest = _scope(KpiSnapshot.objects.for_org(organization), program).order_by("-week_start").first()
+    return under_today_k(latest, organization.survey_min_responses)
 
 
 def funnel_from(snapshot: KpiSnapshot | None) -> list[dict]:
@@ -268,13 +283,13 @@ def objectives_for(*, organization, programs, today=None) -> list[dict]:
         return []
     measured = {o.program_id for o in objectives}
     newest = KpiSnapshot.objects.for_org(organization).filter(program=OuterRef("program")).order_by("-week_start")
+    k = organization.survey_min_responses
     kpis = {
-        row.program_id: row
+        row.program_id: under_today_k(row, k)
         for row in KpiSnapshot.objects.for_org(organization).filter(
             program_id__in=measured, pk=Subquery(newest.values("pk")[:1])
         )
     }
-    k = organization.survey_min_responses
     figures = {
         snapshot.program_id: _figures_of(snapshot, k)
         for snapshot in ImpactSnapshot.objects.for_org(organization).filter(program_id__in=measured)

@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .. import analytics
-from ..models import ImpactSnapshot, RoiAssumptions
+from ..models import RoiAssumptions
 from .impact import COMPARISON, PARTICIPANTS, is_hidden
 
 SIGNIFICANCE = 0.05
@@ -97,7 +97,7 @@ def _clean(fields: dict, current: RoiAssumptions) -> dict:
             cleaned[name] = number
     if "currency" in fields:
         currency = str(fields["currency"] or "").strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
+        if len(currency) != 3 or not (currency.isascii() and currency.isalpha()):
             errors["currency"] = ["Use a three-letter currency code such as EUR."]
         else:
             cleaned["currency"] = currency
@@ -216,13 +216,10 @@ def roi_estimate(*, organization, program=None, assumptions=None, figures=None) 
      "currency", "sentence", "hidden", "hidden_reason"}"""
     assumptions = assumptions or roi_assumptions_for(organization=organization)
     if figures is None:
-        snapshot = (
-            ImpactSnapshot.objects.for_org(organization)
-            .filter(program=program.pk if program is not None else None)
-            .only("figures")
-            .first()
-        )
-        figures = snapshot.figures if snapshot else None
+        # Through the selector, so a minimum group size raised since the refresh holds here too.
+        from ..selectors import impact_figures  # the selectors import this module
+
+        figures = impact_figures(organization=organization, program=program)
     currency = assumptions.currency
     nothing = {"value": None, "low": None, "high": None}
     base = {

@@ -219,7 +219,9 @@ def snapshots_replace(*, organization, first_week, last_week, table) -> int:
     KpiSnapshot.objects.for_org(organization).filter(week_start__gte=first_week, week_start__lte=last_week).delete()
     now = timezone.now()
     rows = [
-        KpiSnapshot(organization_id=organization.pk, computed_at=now, **row)
+        KpiSnapshot(
+            organization_id=organization.pk, computed_at=now, min_group_size=organization.survey_min_responses, **row
+        )
         for row in rollup.records(table)
         if first_week <= row["week_start"] <= last_week
     ]

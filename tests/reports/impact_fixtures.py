@@ -140,6 +140,7 @@ def build_world(
 
 def make_kpi(organization, week_start, *, program=None, **fields):
     """A KpiSnapshot row as the rollup leaves it (the tests of what reads snapshots make them directly)."""
+    fields.setdefault("min_group_size", organization.survey_min_responses)
     return KpiSnapshot.objects.create(
         organization=organization, program=program, week_start=week_start, computed_at=timezone.now(), **fields
     )

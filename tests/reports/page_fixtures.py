@@ -34,6 +34,7 @@ def kpi_weeks(organization, program=None, *, weeks=26, today=None, scale=1):
                 organization=organization,
                 program=program,
                 week_start=week,
+                min_group_size=organization.survey_min_responses,
                 invited=round(200 * scale),
                 applied=round(150 * scale),
                 enrolled_mentors=round(60 * scale),

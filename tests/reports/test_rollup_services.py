@@ -454,6 +454,7 @@ def test_the_cores_status_values_are_the_models():
         "id",
         "organization_id",
         "computed_at",
+        "min_group_size",  # written by the service: the k the figures were computed under
     }
 
 

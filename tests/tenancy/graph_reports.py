@@ -45,6 +45,7 @@ def reports_graph(org, users, objects):
             organization=org,
             program=scope,
             week_start=monday,
+            min_group_size=org.survey_min_responses,
             invited=12,
             applied=10,
             enrolled_mentors=4,
