@@ -13,12 +13,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from organizations.models import Role
-from programs.models import Program, ProgramManager, ProgramStatus
+from programs.models import Program, ProgramStatus
 from reports import selectors
 from reports.models import ImpactSnapshot, RoiAssumptions, RollupRun, RollupStatus
 from reports.services.impact import hidden
 from surveys.selectors.surveys import organization_today
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory
 
 from ..organizations.api_helpers import NOT_FOUND, api_url, error_of, session_client, token_client
 from .page_fixtures import kpi_weeks, monday, reports_world
@@ -31,28 +31,6 @@ MISSING_ID = 2_000_000_000
 @pytest.fixture
 def program(org):
     return Program.objects.create(organization=org, name="Grow", status=ProgramStatus.ACTIVE)
-
-
-@pytest.fixture
-def people(org, program, member_of):
-    """A user per role, a manager of the program (a member by organization role), a manager of
-    another program, and someone from another organization."""
-    other_program = Program.objects.create(organization=org, name="Other", status=ProgramStatus.ACTIVE)
-    manager = member_of(org, Role.MEMBER)
-    ProgramManager.objects.create(organization=org, program=program, user=manager)
-    other_manager = member_of(org, Role.MEMBER)
-    ProgramManager.objects.create(organization=org, program=other_program, user=other_manager)
-    outsider = UserFactory()
-    MembershipFactory(organization=OrganizationFactory(), user=outsider, role=Role.OWNER)
-    return {
-        "owner": member_of(org, Role.OWNER),
-        "admin": member_of(org, Role.ADMIN),
-        "leader": member_of(org, Role.LEADER),
-        "member": member_of(org, Role.MEMBER),
-        "manager": manager,
-        "other_manager": other_manager,
-        "outsider": outsider,
-    }
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from mentorships.models import Mentorship, PairHealth
 from organizations.models import Role
-from programs.models import Objective, Program, ProgramManager, ProgramStatus
+from programs.models import Objective, Program, ProgramStatus
 from reports.models import RoiAssumptions, RollupRun, RollupStatus
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory
 
 from .page_fixtures import kpi_weeks, reports_world
 
@@ -32,28 +32,6 @@ def world(org):
 @pytest.fixture
 def program(world):
     return world.program
-
-
-@pytest.fixture
-def people(org, program, member_of):
-    """A user per role, a manager of the program (a member by organization role), a manager of
-    another program, and someone from another organization."""
-    other_program = Program.objects.create(organization=org, name="Other", status=ProgramStatus.ACTIVE)
-    manager = member_of(org, Role.MEMBER)
-    ProgramManager.objects.create(organization=org, program=program, user=manager)
-    other_manager = member_of(org, Role.MEMBER)
-    ProgramManager.objects.create(organization=org, program=other_program, user=other_manager)
-    outsider = UserFactory()
-    MembershipFactory(organization=OrganizationFactory(), user=outsider, role=Role.OWNER)
-    return {
-        "owner": member_of(org, Role.OWNER),
-        "admin": member_of(org, Role.ADMIN),
-        "leader": member_of(org, Role.LEADER),
-        "member": member_of(org, Role.MEMBER),
-        "manager": manager,
-        "other_manager": other_manager,
-        "outsider": outsider,
-    }
 
 
 def url(name, org, *args, query=""):
