@@ -4,13 +4,11 @@ Counts only, never who: a wave carries how many were invited and how many answer
 people answered (SurveyCompletion) is read for one person at a time, about themselves.
 """
 
-from datetime import date
-
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from mentorships.timezones import zone
+# One rule for "today" across apps: the organization's calendar day (waves open and close by it).
+from mentorships.services.health import organization_today
 
 from ..models import Survey, SurveyCompletion, SurveyInvitation, SurveyResponse, SurveyStatus, SurveyWave
 
@@ -56,11 +54,6 @@ def program_surveys(*, organization, program) -> list[Survey]:
         survey.wave_list = waves_by_survey[survey.pk]
         survey.latest_wave = latest_opened(survey.wave_list)
     return surveys
-
-
-def organization_today(organization) -> date:
-    """Today on the organization's calendar: waves open and close by its dates."""
-    return timezone.localdate(timezone=zone(organization.time_zone))
 
 
 def open_waves_for(*, organization, person, today=None) -> list[dict]:
